@@ -1,0 +1,154 @@
+//! The command line: argument definitions (clap derive) and dispatch to one module per
+//! subcommand. Each subcommand parses nothing itself, calls the core, and prints to the
+//! writer it is given (stdout for data), so output can be tested without a terminal.
+
+mod check;
+mod import;
+mod init;
+mod transcript;
+
+use clap::{Parser, Subcommand};
+use intercode::Error;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "intercode",
+    version,
+    about = "Qualitative coding of bilingual interview transcripts",
+    long_about = "Qualitative coding of bilingual (Russian/English) interview transcripts: import Zoom \
+                  transcripts, check a project, read transcripts.\n\nRun inside a project folder (one \
+                  with transcripts/ and codebook/) or pass --project DIR.",
+    after_help = "Examples:\n  intercode check\n  intercode import ~/Downloads/P07.ru.vtt\n  intercode transcript P01 --lang en"
+)]
+pub struct Cli {
+    /// Project folder (default: the current directory)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    project: PathBuf,
+    /// Coder name (default: $INTERCODE_CODER, then the OS user name)
+    #[arg(long, global = true, value_name = "NAME")]
+    coder: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new project folder with the default codebook
+    #[command(after_help = "Example:\n  intercode init ~/studies/belgrade-2024")]
+    Init(init::Args),
+    /// Validate the project: transcripts, participants.csv, codebook and survey
+    #[command(
+        after_help = "Example:\n  intercode check --project ~/studies/belgrade-2024\n\n\
+                            Prints each problem as FILE:LINE: error|warning: message and a summary; \
+                            exits 1 if there is any error."
+    )]
+    Check(check::Args),
+    /// Import transcript files (Zoom VTT, WebVTT, Zoom .txt, SRT) into transcripts/
+    #[command(after_help = "Examples:\n  intercode import P07.ru.vtt P07.en.vtt\n  \
+                            intercode import zoom_recording.vtt --interview P07 --lang ru\n\n\
+                            The format and the encoding (UTF-8, UTF-16, Windows-1251, KOI8-R, ...) are \
+                            detected; a normalised UTF-8 copy is written to transcripts/ID.LANG.EXT.")]
+    Import(import::Args),
+    /// Print one transcript as text or JSON
+    #[command(after_help = "Examples:\n  intercode transcript P01 --lang ru\n  \
+                            intercode transcript P01 --lang en --format json | jq '.segments[0]'")]
+    Transcript(transcript::Args),
+}
+
+/// Everything a subcommand needs besides its own arguments.
+pub struct Context {
+    pub project: PathBuf,
+    #[allow(dead_code)] // used by the coding commands
+    pub coder: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let ctx = Context {
+        project: cli.project,
+        coder: cli.coder,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
+        Some(Command::Init(a)) => init::run(&ctx, a, &mut out),
+        Some(Command::Check(a)) => check::run(&ctx, a, &mut out),
+        Some(Command::Import(a)) => import::run(&ctx, a, &mut out),
+        Some(Command::Transcript(a)) => transcript::run(&ctx, a, &mut out),
+        None => check::overview(&ctx, &mut out),
+    };
+    let result = result.and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+/// Prints an error and chooses the exit code: usage problems 2, everything else 1.
+fn report(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+        if let Some(Error::Io { source, .. }) = cause.downcast_ref::<Error>() {
+            if source.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    eprintln!("intercode: {err:#}");
+    let usage = err
+        .chain()
+        .any(|c| matches!(c.downcast_ref::<Error>(), Some(Error::Usage(_))));
+    ExitCode::from(if usage { 2 } else { 1 })
+}
+
+/// Result of a subcommand: the exit code to use when nothing failed outright.
+pub type CmdResult = anyhow::Result<ExitCode>;
+
+/// Terminal-safe text: control characters (escape sequences) are replaced so that nothing
+/// read from a file can drive the terminal.
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn inert_removes_escapes() {
+        assert_eq!(inert("a\u{1b}[31mb"), "a\u{FFFD}[31mb");
+    }
+}

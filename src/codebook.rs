@@ -1,0 +1,349 @@
+//! The codebook (`codebook/codebook.json`: a tree of codes with bilingual names, criteria,
+//! colours and auto-coding rules) and the survey themes (`codebook/survey.json`: survey
+//! figures linked to code ids). Loading validates everything and reports each problem with
+//! its JSON path and line, so a researcher editing the file by hand can find the mistake.
+
+use crate::error::Problem;
+use crate::jsonloc::JsonLines;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// One code and its sub-codes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    pub id: String,
+    /// Display name per language code (`en`, `ru`).
+    pub name: BTreeMap<String, String>,
+    pub color: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub include: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub exclude: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+    /// Auto-coding rules per language: words with `*` wildcards, or `/regex/`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rules: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Code>,
+}
+
+/// The code tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Codebook {
+    pub version: u32,
+    pub codes: Vec<Code>,
+}
+
+/// A code found by a walk over the tree, with its parent and depth.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeRef<'a> {
+    pub code: &'a Code,
+    pub parent: Option<&'a Code>,
+    pub depth: usize,
+}
+
+impl Codebook {
+    /// Every code, depth first, parents before children.
+    pub fn walk(&self) -> Vec<CodeRef<'_>> {
+        fn go<'a>(
+            codes: &'a [Code],
+            parent: Option<&'a Code>,
+            depth: usize,
+            out: &mut Vec<CodeRef<'a>>,
+        ) {
+            for c in codes {
+                out.push(CodeRef {
+                    code: c,
+                    parent,
+                    depth,
+                });
+                go(&c.children, Some(c), depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        go(&self.codes, None, 0, &mut out);
+        out
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Code> {
+        self.walk().into_iter().map(|r| r.code).find(|c| c.id == id)
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.find(id).is_some()
+    }
+
+    /// Reads and validates a codebook. Syntax errors are fatal (nothing usable was read);
+    /// semantic problems are returned beside the codebook.
+    pub fn load(path: &Path) -> std::result::Result<(Codebook, Vec<Problem>), Problem> {
+        let raw = std::fs::read_to_string(path)
+            .map_err(|e| Problem::error(path, None, format!("cannot read: {e}")))?;
+        Self::parse(&raw, path)
+    }
+
+    pub fn parse(raw: &str, path: &Path) -> std::result::Result<(Codebook, Vec<Problem>), Problem> {
+        let cb: Codebook = serde_json::from_str(raw)
+            .map_err(|e| Problem::error(path, Some(e.line()), format!("invalid codebook: {e}")))?;
+        let problems = cb.validate(raw, path);
+        Ok((cb, problems))
+    }
+
+    fn validate(&self, raw: &str, path: &Path) -> Vec<Problem> {
+        let lines = JsonLines::new(raw);
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        let mut report = |json_path: String, msg: String| {
+            problems.push(Problem::error(
+                path,
+                lines.line(&json_path),
+                format!("{json_path}: {msg}"),
+            ));
+        };
+        if self.version != 1 {
+            report(
+                "version".into(),
+                format!("unsupported codebook version {} (expected 1)", self.version),
+            );
+        }
+        if self.codes.is_empty() {
+            report("codes".into(), "the codebook has no codes".into());
+        }
+        fn check(
+            codes: &[Code],
+            prefix: &str,
+            seen: &mut HashSet<String>,
+            report: &mut dyn FnMut(String, String),
+        ) {
+            for (i, c) in codes.iter().enumerate() {
+                let p = format!("{prefix}[{i}]");
+                if !is_valid_id(&c.id) {
+                    report(format!("{p}.id"), format!("`{}` is not a valid code id (lower-case letters, digits, `_`, `-`, parts joined by `.`)", c.id));
+                } else if !seen.insert(c.id.clone()) {
+                    report(format!("{p}.id"), format!("duplicate code id `{}`", c.id));
+                }
+                if c.name.is_empty() || c.name.values().any(|n| n.trim().is_empty()) {
+                    report(
+                        format!("{p}.name"),
+                        format!(
+                            "code `{}` needs a non-empty name in every language it lists",
+                            c.id
+                        ),
+                    );
+                }
+                if !is_valid_color(&c.color) {
+                    report(
+                        format!("{p}.color"),
+                        format!("`{}` is not a colour (expected `#rrggbb`)", c.color),
+                    );
+                }
+                for (lang, rules) in &c.rules {
+                    for (k, r) in rules.iter().enumerate() {
+                        if let Err(e) = crate::codebook::check_rule(r) {
+                            report(format!("{p}.rules.{lang}[{k}]"), e);
+                        }
+                    }
+                }
+                check(&c.children, &format!("{p}.children"), seen, report);
+            }
+        }
+        check(&self.codes, "codes", &mut seen, &mut report);
+        problems
+    }
+}
+
+/// Code ids are stable slugs: `fear`, `fear.deportation`, `work_life-balance`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        })
+}
+
+fn is_valid_color(c: &str) -> bool {
+    c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|h| h.is_ascii_hexdigit())
+}
+
+/// Checks the syntax of an auto-coding rule: a `/regex/` must compile; a word must be
+/// non-empty.
+pub fn check_rule(rule: &str) -> std::result::Result<(), String> {
+    if rule.len() >= 2 && rule.starts_with('/') && rule.ends_with('/') {
+        regex::Regex::new(&rule[1..rule.len() - 1])
+            .map(|_| ())
+            .map_err(|e| format!("invalid regex rule `{rule}`: {e}"))
+    } else if rule.trim().is_empty() {
+        Err("empty rule".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Where the survey figures come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveySource {
+    pub title: String,
+    #[serde(default)]
+    pub authors: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub published: String,
+    #[serde(default)]
+    pub doi: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub fieldwork: String,
+    pub n: u32,
+    #[serde(default)]
+    pub population: String,
+    #[serde(default)]
+    pub weighting: String,
+}
+
+/// One survey figure, linked to the code whose interview evidence it sits beside.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    pub id: String,
+    pub code: String,
+    pub label: BTreeMap<String, String>,
+    pub value: f64,
+    pub unit: String,
+    #[serde(default)]
+    pub base: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A survey theme: a top-level code and its figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: String,
+    pub title: BTreeMap<String, String>,
+    pub code: String,
+    pub figures: Vec<Figure>,
+}
+
+/// `codebook/survey.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    pub version: u32,
+    pub source: SurveySource,
+    pub themes: Vec<Theme>,
+}
+
+impl Survey {
+    pub fn load(
+        path: &Path,
+        codebook: Option<&Codebook>,
+    ) -> std::result::Result<(Survey, Vec<Problem>), Problem> {
+        let raw = std::fs::read_to_string(path)
+            .map_err(|e| Problem::error(path, None, format!("cannot read: {e}")))?;
+        let s: Survey = serde_json::from_str(&raw).map_err(|e| {
+            Problem::error(path, Some(e.line()), format!("invalid survey file: {e}"))
+        })?;
+        let lines = JsonLines::new(&raw);
+        let mut problems = Vec::new();
+        let mut report = |p: String, m: String| {
+            problems.push(Problem::error(path, lines.line(&p), format!("{p}: {m}")))
+        };
+        let mut ids = HashSet::new();
+        for (t, theme) in s.themes.iter().enumerate() {
+            let known = |id: &str| codebook.is_none_or(|cb| cb.contains(id));
+            if !known(&theme.code) {
+                report(
+                    format!("themes[{t}].code"),
+                    format!("unknown code id `{}` (not in the codebook)", theme.code),
+                );
+            }
+            for (f, fig) in theme.figures.iter().enumerate() {
+                let p = format!("themes[{t}].figures[{f}]");
+                if !ids.insert(fig.id.clone()) {
+                    report(
+                        format!("{p}.id"),
+                        format!("duplicate figure id `{}`", fig.id),
+                    );
+                }
+                if !known(&fig.code) {
+                    report(
+                        format!("{p}.code"),
+                        format!("unknown code id `{}` (not in the codebook)", fig.code),
+                    );
+                }
+                if fig.unit == "percent" && !(0.0..=100.0).contains(&fig.value) {
+                    report(
+                        format!("{p}.value"),
+                        format!("{} is not a percentage", fig.value),
+                    );
+                }
+            }
+        }
+        Ok((s, problems))
+    }
+
+    /// Number of figures over all themes.
+    pub fn figure_count(&self) -> usize {
+        self.themes.iter().map(|t| t.figures.len()).sum()
+    }
+}
+
+/// Parses the default codebook shipped with intercode (used by `intercode init`).
+pub fn default_codebook_json() -> &'static str {
+    include_str!("../codebook/codebook.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_carry_json_path_and_line() {
+        let raw = r##"{"version": 1, "codes": [
+  {"id": "fear", "name": {"en": "Fear", "ru": ""}, "color": "#c0392b",
+   "children": [
+     {"id": "fear", "name": {"en": "Again"}, "color": "red"}
+   ]}
+]}"##;
+        let (_, problems) = Codebook::parse(raw, Path::new("cb.json")).unwrap();
+        let msgs: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(
+            msgs[0].starts_with("cb.json:2: error: codes[0].name"),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs[1].starts_with("cb.json:4: error: codes[0].children[0].id: duplicate"),
+            "{msgs:?}"
+        );
+        assert!(msgs[2].contains("codes[0].children[0].color"), "{msgs:?}");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_syntax_are_rejected_with_a_line() {
+        let raw = "{\"version\": 1, \"codes\": [\n {\"id\": \"a\", \"name\": {\"en\": \"A\"}, \"color\": \"#000000\", \"colour\": 1}]}";
+        let err = Codebook::parse(raw, Path::new("cb.json")).unwrap_err();
+        assert_eq!(err.location.line, Some(2));
+        assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn ids_and_rules() {
+        assert!(is_valid_id("fear.deportation"));
+        assert!(!is_valid_id("Fear"));
+        assert!(!is_valid_id("fear..x"));
+        assert!(check_rule("/deport(ed|ation)/").is_ok());
+        assert!(check_rule("/deport(ed/").is_err());
+        assert!(check_rule("страх*").is_ok());
+    }
+}

@@ -1,0 +1,23 @@
+//! intercode: qualitative coding of bilingual interview transcripts.
+//!
+//! This crate is the product's core. It reads a project folder (transcripts in several
+//! formats and encodings, participant attributes, a codebook and survey figures), and knows
+//! nothing of terminals: the command line (`cli`) and, later, the terminal UI are thin shells
+//! over it.
+//!
+//! - [`transcript`]: the transcript model, canonical text and code point positions, importers,
+//!   encoding detection and cross-language alignment;
+//! - [`project`]: the project folder and its validation;
+//! - [`codebook`]: the code tree and the survey themes;
+//! - [`error`]: errors and validation problems, each naming a file and line.
+
+pub mod codebook;
+pub mod error;
+pub mod fsutil;
+pub mod jsonloc;
+pub mod project;
+pub mod transcript;
+
+pub use error::{Error, Problem, Result, Severity};
+pub use project::{Interview, Project};
+pub use transcript::{Segment, Transcript, Turn};

@@ -1,0 +1,144 @@
+//! From raw cue text to transcript text: WebVTT markup (`<v Name>`, `<i>`, `<c.class>`,
+//! timestamps) is removed, the first voice tag gives the speaker, character references are
+//! decoded, lines are joined with a space (a segment's text never contains a line break, since
+//! line breaks separate segments in the canonical text) and control characters are dropped
+//! (transcript text is displayed in terminals and must never carry escape sequences).
+
+/// Plain text of a cue and the speaker named by its first `<v>` tag, if any.
+pub fn plain_text(raw: &str) -> (Option<String>, String) {
+    let mut voice = None;
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(lt) = rest.find(['<', '&']) {
+        out.push_str(&rest[..lt]);
+        let tail = &rest[lt..];
+        if tail.starts_with('<') {
+            match tail.find('>') {
+                Some(gt) => {
+                    let tag = &tail[1..gt];
+                    if voice.is_none() {
+                        voice = voice_name(tag);
+                    }
+                    rest = &tail[gt + 1..];
+                }
+                // An unclosed `<` runs to the end of the cue in the spec's tokenizer.
+                None => rest = "",
+            }
+        } else {
+            let (decoded, used) = char_reference(tail);
+            out.push_str(&decoded);
+            rest = &tail[used..];
+        }
+    }
+    out.push_str(rest);
+    (voice, clean_line(&out))
+}
+
+/// Collapses line breaks and tabs to spaces, drops control characters (C0, DEL, C1) and
+/// trims the ends.
+pub fn clean_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn voice_name(tag: &str) -> Option<String> {
+    let body = tag.strip_prefix('v')?;
+    // `<v Name>` or `<v.class Name>`; `<vertical>` is not a voice tag.
+    let body = match body.chars().next()? {
+        '.' => body.split_once([' ', '\t'])?.1,
+        ' ' | '\t' => body,
+        _ => return None,
+    };
+    let name = clean_line(&decode_references(body));
+    (!name.is_empty()).then_some(name)
+}
+
+fn decode_references(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let (d, used) = char_reference(&rest[amp..]);
+        out.push_str(&d);
+        rest = &rest[amp + used..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes one character reference at the start of `s` (which starts with `&`). Returns the
+/// text and how many bytes were consumed; an unknown reference is kept literally.
+fn char_reference(s: &str) -> (String, usize) {
+    const NAMED: [(&str, &str); 6] = [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&nbsp;", "\u{a0}"),
+        ("&lrm;", "\u{200e}"),
+        ("&rlm;", "\u{200f}"),
+    ];
+    for (name, value) in NAMED {
+        if s.starts_with(name) {
+            return (value.to_string(), name.len());
+        }
+    }
+    if let Some(num) = s.strip_prefix("&#") {
+        if let Some(semi) = num.find(';').filter(|i| *i <= 8) {
+            let digits = &num[..semi];
+            let code = match digits.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => digits.parse().ok(),
+            };
+            if let Some(ch) = code.and_then(char::from_u32) {
+                return (ch.to_string(), 2 + semi + 1);
+            }
+        }
+    }
+    ("&".to_string(), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn voice_tags_give_the_speaker() {
+        assert_eq!(
+            plain_text("<v Мария Петровна>Да, <i>конечно</i>.</v>"),
+            (Some("Мария Петровна".into()), "Да, конечно.".into())
+        );
+        assert_eq!(
+            plain_text("<v.loud Bob>Hi"),
+            (Some("Bob".into()), "Hi".into())
+        );
+        assert_eq!(plain_text("<vertical>x").0, None);
+    }
+
+    #[test]
+    fn entities_timestamps_and_lines() {
+        assert_eq!(
+            plain_text("a &amp; b &lt;3 <00:01.500>next\nline &#1046; &bogus;").1,
+            "a & b <3 next line Ж &bogus;"
+        );
+    }
+
+    #[test]
+    fn escape_sequences_are_removed() {
+        assert_eq!(
+            plain_text("\u{1b}[2J\u{1b}]0;pwned\u{7}ok\u{9b}").1,
+            "[2J]0;pwnedok"
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! From a file on disk to a [`Transcript`]: decode the bytes, recognise the format, parse
+//! cues, interpret speaker labels and markup, and check the timeline. Every failure names the
+//! file and, where there is one, the line.
+
+use super::{cuetext, encoding, speaker, srt, webvtt, zoom_txt, ParseError, RawCue, Segment};
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// The transcript formats intercode reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// WebVTT, including Zoom cloud recording transcripts (`Name: text` cues).
+    WebVtt,
+    /// Zoom's local "save transcript" text (`[Name] HH:MM:SS` then text).
+    ZoomTxt,
+    /// SubRip.
+    Srt,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::WebVtt => "vtt",
+            Format::ZoomTxt => "txt",
+            Format::Srt => "srt",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::WebVtt => "WebVTT",
+            Format::ZoomTxt => "Zoom saved transcript",
+            Format::Srt => "SRT",
+        }
+    }
+}
+
+/// A parsed transcript file, before it is attached to an interview.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub format: Format,
+    pub encoding: &'static str,
+    /// The decoded text with `\n` line endings and no BOM: what `import` writes to the project.
+    pub normalised: String,
+    pub segments: Vec<Segment>,
+    /// Non-fatal problems (e.g. cues with unreadable timings that were skipped), by line.
+    pub warnings: Vec<(usize, String)>,
+}
+
+/// Recognises the format from the content; the extension decides only when the content is
+/// ambiguous. A `.vtt` file without the `WEBVTT` signature is still WebVTT (and rejected by
+/// the WebVTT parser with a clear message).
+pub fn detect_format(text: &str, extension: Option<&str>) -> Format {
+    let ext = extension.map(|e| e.to_ascii_lowercase());
+    if text.starts_with("WEBVTT") || ext.as_deref() == Some("vtt") {
+        return Format::WebVtt;
+    }
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if zoom_txt::is_header(first) {
+        return Format::ZoomTxt;
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let (a, b) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+    if a.contains("-->") || (a.bytes().all(|c| c.is_ascii_digit()) && b.contains("-->")) {
+        return Format::Srt;
+    }
+    match ext.as_deref() {
+        Some("txt") => Format::ZoomTxt,
+        _ => Format::Srt,
+    }
+}
+
+/// Reads and parses a transcript file.
+pub fn parse_file(path: &Path) -> Result<Imported> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_bytes(&bytes, path)
+}
+
+/// Parses transcript bytes; `path` names the file in messages and gives the extension.
+pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
+    if bytes.is_empty() {
+        return Err(Error::data(path, None, "the file is empty"));
+    }
+    let decoded = encoding::decode(bytes).map_err(|e| Error::data(path, None, e.0))?;
+    let normalised = webvtt::normalise(&decoded.text);
+    let ext = path.extension().and_then(|e| e.to_str());
+    let format = detect_format(&normalised, ext);
+    let err = |e: ParseError| Error::data(path, e.line, e.message);
+    let (raw, warnings) = match format {
+        Format::WebVtt => {
+            let parsed = webvtt::parse(&normalised).map_err(|e| Error::data(path, Some(1), e.0))?;
+            let cues = parsed
+                .cues
+                .into_iter()
+                .map(|c| RawCue {
+                    id: c.id,
+                    start_ms: c.start_ms,
+                    end_ms: c.end_ms,
+                    text: c.text,
+                    line: c.line,
+                })
+                .collect();
+            (cues, parsed.skipped)
+        }
+        Format::ZoomTxt => (zoom_txt::parse(&normalised).map_err(err)?, Vec::new()),
+        Format::Srt => (srt::parse(&normalised).map_err(err)?, Vec::new()),
+    };
+    let segments = segments_from_cues(raw).map_err(err)?;
+    Ok(Imported {
+        format,
+        encoding: decoded.encoding,
+        normalised,
+        segments,
+        warnings,
+    })
+}
+
+/// Interprets markup and speaker labels, drops empty cues, and checks the timeline.
+fn segments_from_cues(raw: Vec<RawCue>) -> std::result::Result<Vec<Segment>, ParseError> {
+    if raw.is_empty() {
+        return Err(ParseError::whole(
+            "no cues found: the file has no timed text".into(),
+        ));
+    }
+    let mut voices = Vec::with_capacity(raw.len());
+    let mut texts = Vec::with_capacity(raw.len());
+    for cue in &raw {
+        let (voice, text) = cuetext::plain_text(&cue.text);
+        voices.push(voice);
+        texts.push(text);
+    }
+    let labelled = speaker::split_speakers(&texts);
+    let mut segments: Vec<Segment> = Vec::with_capacity(raw.len());
+    let mut prev: Option<&RawCue> = None;
+    for ((cue, voice), (label, text)) in raw.iter().zip(voices).zip(labelled) {
+        if cue.end_ms < cue.start_ms {
+            return Err(ParseError::at(
+                cue.line,
+                format!(
+                    "the cue ends ({}) before it starts ({})",
+                    super::format_time(cue.end_ms),
+                    super::format_time(cue.start_ms)
+                ),
+            ));
+        }
+        if let Some(p) = prev {
+            if cue.start_ms < p.start_ms {
+                return Err(ParseError::at(
+                    cue.line,
+                    format!(
+                        "timestamps out of order: this cue starts at {}, before the cue on line {} ({}); \
+                         cues must be in time order",
+                        super::format_time(cue.start_ms),
+                        p.line,
+                        super::format_time(p.start_ms)
+                    ),
+                ));
+            }
+        }
+        prev = Some(cue);
+        // A voice tag names the speaker; otherwise a Zoom-style label does.
+        let (speaker, text) = match voice {
+            Some(v) => (Some(v), text),
+            None => (label, text),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        segments.push(Segment {
+            index: segments.len(),
+            start_ms: cue.start_ms,
+            end_ms: cue.end_ms,
+            speaker,
+            text,
+        });
+    }
+    if segments.is_empty() {
+        return Err(ParseError::whole("every cue in the file is empty".into()));
+    }
+    Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, name: &str) -> Result<Imported> {
+        parse_bytes(text.as_bytes(), Path::new(name))
+    }
+
+    #[test]
+    fn formats_are_recognised_by_content() {
+        assert_eq!(detect_format("WEBVTT\n", Some("txt")), Format::WebVtt);
+        assert_eq!(
+            detect_format("[Катя] 10:00:01\nДа\n", None),
+            Format::ZoomTxt
+        );
+        assert_eq!(
+            detect_format("1\n00:00:01,000 --> 00:00:02,000\nx\n", Some("txt")),
+            Format::Srt
+        );
+    }
+
+    #[test]
+    fn zoom_vtt_speakers_and_nulls() {
+        let f = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nКатя: Да: именно так.\n\n2\n00:00:02.500 --> 00:00:03.000\n[смеётся]\n";
+        let imp = parse(f, "P01.ru.vtt").unwrap();
+        assert_eq!(imp.segments[0].speaker.as_deref(), Some("Катя"));
+        assert_eq!(imp.segments[0].text, "Да: именно так.");
+        assert_eq!(imp.segments[1].speaker, None);
+    }
+
+    #[test]
+    fn timeline_errors_name_the_line() {
+        let f = "WEBVTT\n\n00:05.000 --> 00:06.000\na\n\n00:01.000 --> 00:02.000\nb\n";
+        let e = parse(f, "x.vtt").unwrap_err().to_string();
+        assert!(e.starts_with("x.vtt:6: timestamps out of order"), "{e}");
+        let f = "WEBVTT\n\n00:05.000 --> 00:04.000\na\n";
+        let e = parse(f, "x.vtt").unwrap_err().to_string();
+        assert!(e.contains("x.vtt:3: the cue ends"), "{e}");
+    }
+
+    #[test]
+    fn empty_inputs() {
+        assert!(parse("", "a.vtt")
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        assert!(parse("WEBVTT\n\n", "a.vtt")
+            .unwrap_err()
+            .to_string()
+            .contains("no cues"));
+        assert!(parse("hello", "a.vtt")
+            .unwrap_err()
+            .to_string()
+            .contains("WEBVTT"));
+    }
+}

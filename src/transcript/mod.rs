@@ -1,0 +1,305 @@
+//! Transcripts: the model every other part of intercode works on, and the importers that
+//! produce it.
+//!
+//! A [`Transcript`] is one language version of one interview: an ordered list of
+//! [`Segment`]s. Its **canonical text** is the segments' texts joined with `\n`, and every
+//! position in the product (codings, search hits, exports) is a **Unicode code point offset**
+//! into that text, end exclusive. Byte offsets stay inside this module.
+//!
+//! ```
+//! use intercode::transcript::{Segment, Transcript};
+//! let t = Transcript::new("P01", "ru", vec![
+//!     Segment::new(0, 0, 1000, Some("Катя"), "Привет 👋"),
+//!     Segment::new(1, 1000, 2000, None, "ok"),
+//! ]);
+//! assert_eq!(t.text(), "Привет 👋\nok");
+//! assert_eq!(t.segment_span(1), 9..11); // code points, not bytes
+//! assert_eq!(t.slice(7..8), "👋");
+//! ```
+
+pub mod align;
+pub mod cuetext;
+pub mod encoding;
+pub mod speaker;
+pub mod srt;
+pub mod webvtt;
+pub mod zoom_txt;
+
+mod import;
+pub use import::{detect_format, parse_bytes, parse_file, Format, Imported};
+
+use serde::Serialize;
+use std::ops::Range;
+
+/// One cue of a transcript: who spoke, when, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    /// Position in the transcript, from 0.
+    pub index: usize,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    /// `None` when the source gives no speaker for this cue.
+    pub speaker: Option<String>,
+    /// Plain text on one line: no markup, no line breaks, no control characters.
+    pub text: String,
+}
+
+impl Segment {
+    pub fn new(
+        index: usize,
+        start_ms: u64,
+        end_ms: u64,
+        speaker: Option<&str>,
+        text: &str,
+    ) -> Self {
+        Segment {
+            index,
+            start_ms,
+            end_ms,
+            speaker: speaker.map(str::to_string),
+            text: text.to_string(),
+        }
+    }
+}
+
+/// Consecutive segments of one speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub speaker: Option<String>,
+    pub segments: Range<usize>,
+}
+
+/// One language version of one interview, with its canonical text.
+#[derive(Debug, Clone)]
+pub struct Transcript {
+    pub interview: String,
+    pub lang: String,
+    pub segments: Vec<Segment>,
+    text: String,
+    /// Per segment: (code point offset, byte offset) of its first character in `text`.
+    starts: Vec<(usize, usize)>,
+    char_len: usize,
+}
+
+impl Transcript {
+    /// Builds the transcript and its canonical text. Segment indexes are renumbered 0..n.
+    pub fn new(interview: &str, lang: &str, mut segments: Vec<Segment>) -> Self {
+        let mut text = String::with_capacity(segments.iter().map(|s| s.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(segments.len());
+        let mut chars = 0usize;
+        for (i, seg) in segments.iter_mut().enumerate() {
+            seg.index = i;
+            if i > 0 {
+                text.push('\n');
+                chars += 1;
+            }
+            starts.push((chars, text.len()));
+            text.push_str(&seg.text);
+            chars += char_count(&seg.text);
+        }
+        Transcript {
+            interview: interview.to_string(),
+            lang: lang.to_string(),
+            segments,
+            text,
+            starts,
+            char_len: chars,
+        }
+    }
+
+    /// The canonical text: segment texts joined with `\n`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Length of the canonical text in code points.
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// Code point span of segment `i` (without the joining newline).
+    pub fn segment_span(&self, i: usize) -> Range<usize> {
+        let start = self.starts[i].0;
+        start..start + char_count(&self.segments[i].text)
+    }
+
+    /// The segment containing code point `pos` (a newline belongs to the segment before it;
+    /// positions past the end belong to the last segment). `None` for an empty transcript.
+    pub fn segment_at(&self, pos: usize) -> Option<usize> {
+        if self.starts.is_empty() {
+            return None;
+        }
+        Some(match self.starts.binary_search_by(|(c, _)| c.cmp(&pos)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        })
+    }
+
+    /// Byte offset of code point `pos` (clamped to the end of the text).
+    pub fn byte_offset(&self, pos: usize) -> usize {
+        let Some(seg) = self.segment_at(pos) else {
+            return 0;
+        };
+        let (c0, b0) = self.starts[seg];
+        let local = &self.text[b0..];
+        // Fast path: ASCII segments map code points to bytes one to one.
+        match local.char_indices().nth(pos - c0) {
+            Some((b, _)) => b0 + b,
+            None => self.text.len(),
+        }
+    }
+
+    /// The text between two code point offsets (clamped to the text).
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        let start = self.byte_offset(range.start);
+        let end = self.byte_offset(range.end.max(range.start));
+        &self.text[start..end]
+    }
+
+    /// Consecutive same-speaker segments.
+    pub fn turns(&self) -> Vec<Turn> {
+        let mut turns: Vec<Turn> = Vec::new();
+        for (i, seg) in self.segments.iter().enumerate() {
+            match turns.last_mut() {
+                Some(t) if t.speaker == seg.speaker => t.segments.end = i + 1,
+                _ => turns.push(Turn {
+                    speaker: seg.speaker.clone(),
+                    segments: i..i + 1,
+                }),
+            }
+        }
+        turns
+    }
+
+    /// Distinct speakers in order of first appearance.
+    pub fn speakers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in self.segments.iter().filter_map(|s| s.speaker.as_deref()) {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// Duration from the first start to the last end.
+    pub fn duration_ms(&self) -> u64 {
+        let first = self.segments.first().map_or(0, |s| s.start_ms);
+        let last = self.segments.iter().map(|s| s.end_ms).max().unwrap_or(0);
+        last.saturating_sub(first)
+    }
+}
+
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// A cue as read from any format, before speaker labels and markup are interpreted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawCue {
+    pub id: String,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub text: String,
+    /// 1-based line of the cue's timing (or header) line.
+    pub line: usize,
+}
+
+/// A problem in a transcript file, at a line where known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn at(line: usize, message: String) -> Self {
+        ParseError {
+            line: Some(line),
+            message,
+        }
+    }
+
+    pub fn whole(message: String) -> Self {
+        ParseError {
+            line: None,
+            message,
+        }
+    }
+}
+
+/// Formats milliseconds as `HH:MM:SS.mmm`.
+pub fn format_time(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+/// Formats milliseconds as `HH:MM:SS` (for displays and quotes).
+pub fn format_clock(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}:{:02}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Transcript {
+        Transcript::new(
+            "P01",
+            "ru",
+            vec![
+                Segment::new(0, 0, 10, Some("A"), "e\u{301}a"), // e + combining acute
+                Segment::new(0, 10, 20, Some("A"), "👩‍👩‍👧 ok"),
+                Segment::new(0, 20, 30, Some("B"), "Ёж"),
+            ],
+        )
+    }
+
+    #[test]
+    fn canonical_positions_count_code_points() {
+        let t = sample();
+        assert_eq!(t.text(), "e\u{301}a\n👩‍👩‍👧 ok\nЁж");
+        assert_eq!(t.segment_span(0), 0..3);
+        // The family emoji is five code points (three people, two joiners).
+        assert_eq!(t.segment_span(1), 4..12);
+        assert_eq!(t.segment_span(2), 13..15);
+        assert_eq!(t.char_len(), 15);
+        assert_eq!(t.slice(4..9), "👩‍👩‍👧");
+        assert_eq!(t.slice(13..15), "Ёж");
+        assert_eq!(t.slice(14..99), "ж");
+    }
+
+    #[test]
+    fn segment_lookup_and_turns() {
+        let t = sample();
+        assert_eq!(t.segment_at(0), Some(0));
+        assert_eq!(t.segment_at(3), Some(0)); // the newline after segment 0
+        assert_eq!(t.segment_at(4), Some(1));
+        assert_eq!(t.segment_at(100), Some(2));
+        let turns = t.turns();
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[0].segments, 0..2);
+        assert_eq!(t.speakers(), ["A", "B"]);
+        assert_eq!(t.segments[2].index, 2);
+    }
+
+    #[test]
+    fn time_formats() {
+        assert_eq!(format_time(3_723_004), "01:02:03.004");
+        assert_eq!(format_clock(59_999), "00:00:59");
+    }
+}
