@@ -51,19 +51,19 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             had_bom: true,
         });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_owned(),
-            encoding: UTF_8.name(),
-            had_bom: false,
-        });
-    }
     if looks_like_utf16_without_bom(bytes) {
         return Err(DecodeError(format!(
             "the file looks like UTF-16 without a byte-order mark, which cannot be read reliably; \
              {}",
             HOW_TO_CONVERT.replace("WINDOWS-1251", "UTF-16LE")
         )));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8.name(),
+            had_bom: false,
+        });
     }
     if looks_binary(bytes) {
         return Err(DecodeError(
@@ -92,14 +92,21 @@ fn decode_legacy_cyrillic(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
     let (best_enc, best, _) = &scored[0];
-    // KOI8-R and KOI8-U differ only in a few Ukrainian letters; they are not rivals.
+    // Encodings of one family agree on almost every Russian letter (KOI8-R/KOI8-U differ in
+    // Ukrainian letters, Windows-1251/Mac Cyrillic mostly in capitals), so only the best of
+    // another family is a rival.
     let rival = scored
         .iter()
         .skip(1)
-        .find(|(enc, _, _)| !(is_koi8(enc) && is_koi8(best_enc)))
+        .find(|(enc, _, _)| family(enc) != family(best_enc))
         .map(|s| s.1)
         .unwrap_or(f64::MIN);
 
+    if std::env::var_os("INTERCODE_DEBUG_ENCODING").is_some() {
+        for (e, sc, _) in &scored {
+            eprintln!("{}: {sc:.3}", e.name());
+        }
+    }
     let confident = *best >= 0.6 && (*best - rival) >= 0.15;
     if !confident {
         return Err(DecodeError(format!(
@@ -117,8 +124,16 @@ fn decode_legacy_cyrillic(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     })
 }
 
-fn is_koi8(enc: &Encoding) -> bool {
-    enc == KOI8_R || enc == KOI8_U
+fn family(enc: &Encoding) -> u8 {
+    if enc == KOI8_R || enc == KOI8_U {
+        1
+    } else if enc == WINDOWS_1251 || enc == X_MAC_CYRILLIC {
+        2
+    } else if enc == IBM866 {
+        3
+    } else {
+        4
+    }
 }
 
 /// How Russian a decoded text looks, from 0 (not at all) to 1: the share of non-ASCII

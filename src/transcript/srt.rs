@@ -79,33 +79,25 @@ fn parse_timing(line: &str) -> Option<(u64, u64)> {
     Some((start, end))
 }
 
-/// `H:MM:SS,mmm` with `,` or `.`; one to three fraction digits.
+/// `H:MM:SS,mmm` (or `MM:SS,mmm`) with `,` or `.`; one to three fraction digits; minutes
+/// and seconds always two digits, so a line cut short is not read as a time.
 fn parse_time(s: &str) -> Option<u64> {
     let (hms, frac) = s.split_once([',', '.']).unwrap_or((s, "0"));
+    let digits = |p: &str, min: usize, max: usize| {
+        (p.len() >= min && p.len() <= max && p.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
+    };
     let parts: Vec<&str> = hms.split(':').collect();
-    let nums: Option<Vec<u64>> = parts
-        .iter()
-        .map(|p| {
-            (!p.is_empty() && p.len() <= 3 && p.bytes().all(|c| c.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
-        })
-        .collect();
-    let nums = nums?;
-    let (h, m, sec) = match nums.as_slice() {
-        [h, m, s] => (*h, *m, *s),
-        [m, s] => (0, *m, *s),
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m, s] => (digits(h, 1, 3)?, digits(m, 2, 2)?, digits(s, 2, 2)?),
+        [m, s] => (0, digits(m, 2, 2)?, digits(s, 2, 2)?),
         _ => return None,
     };
-    if m > 59
-        || sec > 59
-        || frac.is_empty()
-        || frac.len() > 3
-        || !frac.bytes().all(|c| c.is_ascii_digit())
-    {
+    let ms = digits(frac, 1, 3)? * 10u64.pow(3 - frac.len() as u32);
+    if m > 59 || sec > 59 {
         return None;
     }
-    let ms: u64 = frac.parse::<u64>().ok()? * 10u64.pow(3 - frac.len() as u32);
     Some(h * 3_600_000 + m * 60_000 + sec * 1000 + ms)
 }
 

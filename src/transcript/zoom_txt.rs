@@ -84,13 +84,18 @@ pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
     }
     for k in 0..cues.len() {
         let next = cues.get(k + 1).map(|c| c.start_ms);
-        let words = cues[k].text.split_whitespace().count() as u64;
-        let spoken = (words * 400).max(1000);
         cues[k].end_ms = match next {
-            Some(n) if n > cues[k].start_ms => {
-                n.min(cues[k].start_ms + spoken.max(n - cues[k].start_ms))
+            Some(n) if n > cues[k].start_ms => n,
+            // The last line (or one stamped the same second as the next): as long as its
+            // words take to say, at about 150 words a minute.
+            _ => {
+                let said = cues[k]
+                    .text
+                    .split_once(": ")
+                    .map_or(cues[k].text.as_str(), |x| x.1);
+                let words = said.split_whitespace().count() as u64;
+                cues[k].start_ms + (words * 400).max(1000)
             }
-            _ => cues[k].start_ms + spoken,
         };
     }
     Ok(cues)
