@@ -103,9 +103,9 @@ proptest! {
         let t = Transcript::new("X", "ru", segs);
         let chars: Vec<char> = t.text().chars().collect();
         prop_assert_eq!(chars.len(), t.char_len());
-        for i in 0..texts.len() {
+        for (i, text) in texts.iter().enumerate() {
             let span = t.segment_span(i);
-            prop_assert_eq!(t.slice(span.clone()), texts[i].as_str());
+            prop_assert_eq!(t.slice(span.clone()), text.as_str());
             let expected: String = chars[span].iter().collect();
             prop_assert_eq!(t.slice(t.segment_span(i)), expected.as_str());
         }

@@ -4,8 +4,14 @@
 //! line breaks separate segments in the canonical text) and control characters are dropped
 //! (transcript text is displayed in terminals and must never carry escape sequences).
 
-/// Plain text of a cue and the speaker named by its first `<v>` tag, if any.
-pub fn plain_text(raw: &str) -> (Option<String>, String) {
+use std::borrow::Cow;
+
+/// Plain text of a cue and the speaker named by its first `<v>` tag, if any. Plain cues
+/// (the common case) come back borrowed.
+pub fn plain_text(raw: &str) -> (Option<String>, Cow<'_, str>) {
+    if memchr::memchr2(b'<', b'&', raw.as_bytes()).is_none() {
+        return (None, clean_line(raw));
+    }
     let mut voice = None;
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -31,12 +37,20 @@ pub fn plain_text(raw: &str) -> (Option<String>, String) {
         }
     }
     out.push_str(rest);
-    (voice, clean_line(&out))
+    (voice, Cow::Owned(clean_line(&out).into_owned()))
 }
 
 /// Collapses line breaks and tabs to spaces, drops control characters (C0, DEL, C1) and
 /// trims the ends.
-pub fn clean_line(s: &str) -> String {
+pub fn clean_line(s: &str) -> Cow<'_, str> {
+    // Fast path: nothing to replace (C1 controls are U+0080..U+009F, UTF-8 lead byte 0xC2).
+    // A non-short-circuiting fold lets the compiler vectorise the scan.
+    let special = s
+        .bytes()
+        .fold(false, |acc, b| acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
+    if !special {
+        return Cow::Borrowed(s.trim());
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -46,11 +60,11 @@ pub fn clean_line(s: &str) -> String {
         }
     }
     let trimmed = out.trim();
-    if trimmed.len() == out.len() {
+    Cow::Owned(if trimmed.len() == out.len() {
         out
     } else {
         trimmed.to_string()
-    }
+    })
 }
 
 fn voice_name(tag: &str) -> Option<String> {
@@ -61,7 +75,7 @@ fn voice_name(tag: &str) -> Option<String> {
         ' ' | '\t' => body,
         _ => return None,
     };
-    let name = clean_line(&decode_references(body));
+    let name = clean_line(&decode_references(body)).into_owned();
     (!name.is_empty()).then_some(name)
 }
 

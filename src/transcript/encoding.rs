@@ -58,7 +58,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             HOW_TO_CONVERT.replace("WINDOWS-1251", "UTF-16LE")
         )));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // simdutf8 validates several times faster than std on Cyrillic text.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok(Decoded {
             text: text.to_owned(),
             encoding: UTF_8.name(),

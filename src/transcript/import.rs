@@ -4,6 +4,8 @@
 
 use super::{cuetext, encoding, speaker, srt, webvtt, zoom_txt, ParseError, RawCue, Segment};
 use crate::error::{Error, Result};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The transcript formats intercode reads.
@@ -86,7 +88,11 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
         return Err(Error::data(path, None, "the file is empty"));
     }
     let decoded = encoding::decode(bytes).map_err(|e| Error::data(path, None, e.0))?;
-    let normalised = webvtt::normalise(&decoded.text);
+    let normalised = if webvtt::needs_normalising(&decoded.text) {
+        webvtt::normalise(&decoded.text)
+    } else {
+        decoded.text
+    };
     let ext = path.extension().and_then(|e| e.to_str());
     let format = detect_format(&normalised, ext);
     let err = |e: ParseError| Error::data(path, e.line, e.message);
@@ -120,23 +126,20 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
 }
 
 /// Interprets markup and speaker labels, drops empty cues, and checks the timeline.
-fn segments_from_cues(raw: Vec<RawCue>) -> std::result::Result<Vec<Segment>, ParseError> {
+fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>, ParseError> {
     if raw.is_empty() {
         return Err(ParseError::whole(
             "no cues found: the file has no timed text".into(),
         ));
     }
-    let mut voices = Vec::with_capacity(raw.len());
-    let mut texts = Vec::with_capacity(raw.len());
-    for cue in &raw {
-        let (voice, text) = cuetext::plain_text(&cue.text);
-        voices.push(voice);
-        texts.push(text);
-    }
-    let labelled = speaker::split_speakers(&texts);
+    let (voices, texts): (Vec<Option<String>>, Vec<Cow<'_, str>>) =
+        raw.iter().map(|cue| cuetext::plain_text(&cue.text)).unzip();
+    let labels = speaker::split_speakers(&texts);
     let mut segments: Vec<Segment> = Vec::with_capacity(raw.len());
+    // Speaker names repeat on nearly every cue; allocate each once and clone the String.
+    let mut names: HashMap<&str, String> = HashMap::new();
     let mut prev: Option<&RawCue> = None;
-    for ((cue, voice), (label, text)) in raw.iter().zip(voices).zip(labelled) {
+    for (((cue, voice), text), label) in raw.iter().zip(voices).zip(&texts).zip(labels) {
         if cue.end_ms < cue.start_ms {
             return Err(ParseError::at(
                 cue.line,
@@ -163,9 +166,13 @@ fn segments_from_cues(raw: Vec<RawCue>) -> std::result::Result<Vec<Segment>, Par
         }
         prev = Some(cue);
         // A voice tag names the speaker; otherwise a Zoom-style label does.
-        let (speaker, text) = match voice {
-            Some(v) => (Some(v), text),
-            None => (label, text),
+        let (speaker, text) = match (voice, label) {
+            (Some(v), _) => (Some(v), text.as_ref()),
+            (None, Some((name, rest))) => {
+                let name = names.entry(name).or_insert_with(|| name.to_string());
+                (Some(name.clone()), rest)
+            }
+            (None, None) => (None, text.as_ref()),
         };
         if text.is_empty() {
             continue;
@@ -175,7 +182,7 @@ fn segments_from_cues(raw: Vec<RawCue>) -> std::result::Result<Vec<Segment>, Par
             start_ms: cue.start_ms,
             end_ms: cue.end_ms,
             speaker,
-            text,
+            text: text.to_string(),
         });
     }
     if segments.is_empty() {

@@ -200,11 +200,11 @@ fn char_count(s: &str) -> usize {
 
 /// A cue as read from any format, before speaker labels and markup are interpreted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawCue {
-    pub id: String,
+pub struct RawCue<'a> {
+    pub id: std::borrow::Cow<'a, str>,
     pub start_ms: u64,
     pub end_ms: u64,
-    pub text: String,
+    pub text: std::borrow::Cow<'a, str>,
     /// 1-based line of the cue's timing (or header) line.
     pub line: usize,
 }

@@ -51,24 +51,21 @@ fn looks_like_name(name: &str) -> bool {
         })
 }
 
-/// Splits speaker labels off a file's cue texts. Returns, per text, the speaker (if any) and
-/// the text without the label.
-pub fn split_speakers(texts: &[String]) -> Vec<(Option<String>, String)> {
+/// Finds the speaker labels in a file's cue texts: per text, `Some((name, rest))` where the
+/// text starts with a speaker label, both slices of the text.
+pub fn split_speakers<S: AsRef<str>>(texts: &[S]) -> Vec<Option<(&str, &str)>> {
+    let prefixes: Vec<Option<(&str, &str)>> =
+        texts.iter().map(|t| split_prefix(t.as_ref())).collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for t in texts {
-        if let Some((name, _)) = split_prefix(t) {
-            *counts.entry(name).or_default() += 1;
-        }
+    for (name, _) in prefixes.iter().flatten() {
+        *counts.entry(name).or_default() += 1;
     }
-    texts
-        .iter()
-        .map(|t| match split_prefix(t) {
-            Some((name, rest))
-                if looks_like_name(name) || counts.get(name).copied().unwrap_or(0) >= 2 =>
-            {
-                (Some(name.to_string()), rest.to_string())
-            }
-            _ => (None, t.clone()),
+    prefixes
+        .into_iter()
+        .map(|prefix| {
+            prefix.filter(|(name, _)| {
+                looks_like_name(name) || counts.get(name).copied().unwrap_or(0) >= 2
+            })
         })
         .collect()
 }
@@ -78,7 +75,14 @@ mod tests {
     use super::*;
 
     fn split(texts: &[&str]) -> Vec<(Option<String>, String)> {
-        split_speakers(&texts.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        split_speakers(texts)
+            .into_iter()
+            .zip(texts)
+            .map(|(found, t)| match found {
+                Some((name, rest)) => (Some(name.to_string()), rest.to_string()),
+                None => (None, t.to_string()),
+            })
+            .collect()
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::{ParseError, RawCue};
 
 /// Parses SRT text (line endings already normalised to `\n`).
-pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
+pub fn parse(input: &str) -> Result<Vec<RawCue<'static>>, ParseError> {
     let lines: Vec<&str> = input.split('\n').collect();
     let mut cues = Vec::new();
     let mut i = 0;
@@ -52,10 +52,10 @@ pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
             j += 1;
         }
         cues.push(RawCue {
-            id,
+            id: id.into(),
             start_ms,
             end_ms,
-            text: strip_ass_overrides(&text),
+            text: strip_ass_overrides(&text).into(),
             line: timing_idx + 1,
         });
         i = j;
@@ -68,7 +68,7 @@ fn clip(s: &str) -> String {
     if out.len() < s.len() {
         out.push('…');
     }
-    super::cuetext::clean_line(&out)
+    super::cuetext::clean_line(&out).into_owned()
 }
 
 fn parse_timing(line: &str) -> Option<(u64, u64)> {

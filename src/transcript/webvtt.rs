@@ -3,14 +3,17 @@
 //! Cue settings, regions and stylesheets are recognised and skipped: a transcript needs only
 //! the cue id, times and text. Positions are tracked as 1-based line numbers for messages.
 
-/// One cue as the W3C algorithm produces it: raw text (markup not yet interpreted).
+use std::borrow::Cow;
+
+/// One cue as the W3C algorithm produces it: raw text (markup not yet interpreted). Id and
+/// text borrow from the input where they can (they are contiguous lines of it).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cue {
-    pub id: String,
+pub struct Cue<'a> {
+    pub id: Cow<'a, str>,
     pub start_ms: u64,
     pub end_ms: u64,
     /// Raw cue text: lines joined with `\n`, tags and entities still in place.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// 1-based line of the timing line in the (newline-normalised) input.
     pub line: usize,
 }
@@ -23,9 +26,31 @@ pub struct SignatureError(pub String);
 /// The result of parsing: cues plus the lines of blocks that looked like cues but whose
 /// timings could not be read (browsers drop those silently; we report them).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Parsed {
-    pub cues: Vec<Cue>,
+pub struct Parsed<'a> {
+    pub cues: Vec<Cue<'a>>,
     pub skipped: Vec<(usize, String)>,
+}
+
+impl Parsed<'_> {
+    fn into_owned(self) -> Parsed<'static> {
+        Parsed {
+            cues: self
+                .cues
+                .into_iter()
+                .map(|c| Cue {
+                    id: Cow::Owned(c.id.into_owned()),
+                    text: Cow::Owned(c.text.into_owned()),
+                    ..c
+                })
+                .collect(),
+            skipped: self.skipped,
+        }
+    }
+}
+
+/// True if the text needs [`normalise`] (it has a CR or a NUL).
+pub fn needs_normalising(input: &str) -> bool {
+    input.bytes().any(|b| b == b'\r' || b == 0)
 }
 
 /// Normalises line endings and NULs as the algorithm's first step does.
@@ -48,19 +73,26 @@ pub fn normalise(input: &str) -> String {
 }
 
 /// Parses a WebVTT file (already decoded; a leading BOM must have been removed).
-pub fn parse(input: &str) -> Result<Parsed, SignatureError> {
-    let normalised;
-    let input = if input.contains(['\r', '\0']) {
-        normalised = normalise(input);
-        normalised.as_str()
+pub fn parse(input: &str) -> Result<Parsed<'static>, SignatureError> {
+    if needs_normalising(input) {
+        let normalised = normalise(input);
+        parse_normalised(&normalised).map(Parsed::into_owned)
     } else {
-        input
-    };
+        parse_normalised(input).map(Parsed::into_owned)
+    }
+}
+
+/// Parses text whose line endings are already `\n` and that has no NUL (see [`normalise`]);
+/// cues borrow from `input`.
+pub fn parse_normalised(input: &str) -> Result<Parsed<'_>, SignatureError> {
+    debug_assert!(!needs_normalising(input));
     check_signature(input)?;
     let mut p = BlockReader {
+        input,
         lines: input.split('\n').collect(),
         pos: 0,
         seen_cue: false,
+        arrow: memchr::memmem::Finder::new("-->"),
     };
     // A trailing "\n" yields an empty last element that is not a line of its own.
     if input.ends_with('\n') {
@@ -101,25 +133,36 @@ fn check_signature(input: &str) -> Result<(), SignatureError> {
 }
 
 struct BlockReader<'a> {
+    input: &'a str,
     lines: Vec<&'a str>,
     pos: usize,
     seen_cue: bool,
+    arrow: memchr::memmem::Finder<'static>,
 }
 
-impl BlockReader<'_> {
+impl<'a> BlockReader<'a> {
     fn skip_empty(&mut self) {
         while self.pos < self.lines.len() && self.lines[self.pos].is_empty() {
             self.pos += 1;
         }
     }
 
-    /// "Collect a WebVTT block": returns a cue if the block is one.
-    fn collect_block(&mut self, in_header: bool, parsed: &mut Parsed) -> Option<Cue> {
+    /// Byte range of a line within the input (lines are slices of it).
+    fn range(&self, line: &str) -> (usize, usize) {
+        let start = line.as_ptr() as usize - self.input.as_ptr() as usize;
+        (start, start + line.len())
+    }
+
+    /// "Collect a WebVTT block": returns a cue if the block is one. The block's buffer is a
+    /// run of consecutive lines, so it is kept as a byte range of the input: joining those
+    /// lines with `\n` gives exactly that slice.
+    fn collect_block(&mut self, in_header: bool, parsed: &mut Parsed<'a>) -> Option<Cue<'a>> {
         let mut line_count = 0;
         let mut previous_pos = self.pos;
-        let mut buffer = String::new();
+        let mut buffer: Option<(usize, usize)> = None;
         let mut seen_arrow = false;
-        let mut cue: Option<Cue> = None;
+        let mut cue: Option<Cue<'a>> = None;
+        let text_of = |b: Option<(usize, usize)>| b.map_or("", |(s, e)| &self.input[s..e]);
         loop {
             if self.pos >= self.lines.len() {
                 break;
@@ -128,17 +171,17 @@ impl BlockReader<'_> {
             let line_no = self.pos + 1;
             self.pos += 1;
             line_count += 1;
-            if line.contains("-->") {
+            if self.arrow.find(line.as_bytes()).is_some() {
                 if !in_header && (line_count == 1 || (line_count == 2 && !seen_arrow)) {
                     seen_arrow = true;
                     previous_pos = self.pos;
                     match parse_timings(line) {
                         Some((start_ms, end_ms)) => {
                             cue = Some(Cue {
-                                id: std::mem::take(&mut buffer),
+                                id: Cow::Borrowed(text_of(buffer.take())),
                                 start_ms,
                                 end_ms,
-                                text: String::new(),
+                                text: Cow::Borrowed(""),
                                 line: line_no,
                             });
                             self.seen_cue = true;
@@ -160,20 +203,18 @@ impl BlockReader<'_> {
                 // A STYLE or REGION block's first line is its keyword; dropping it keeps
                 // the block from ever becoming a cue id (the spec does the same).
                 if !in_header && line_count == 2 && !self.seen_cue {
-                    let head = buffer.trim_end_matches([' ', '\t']);
+                    let head = text_of(buffer).trim_end_matches([' ', '\t']);
                     if head == "STYLE" || head == "REGION" {
-                        buffer.clear();
+                        buffer = None;
                     }
                 }
-                if !buffer.is_empty() {
-                    buffer.push('\n');
-                }
-                buffer.push_str(line);
+                let (s, e) = self.range(line);
+                buffer = Some(buffer.map_or((s, e), |(b0, _)| (b0, e)));
                 previous_pos = self.pos;
             }
         }
         cue.map(|mut c| {
-            c.text = buffer;
+            c.text = Cow::Borrowed(text_of(buffer));
             c
         })
     }

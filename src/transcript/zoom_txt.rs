@@ -36,7 +36,7 @@ fn parse_header(line: &str) -> Option<(&str, u64)> {
 }
 
 /// Parses the text (line endings already normalised).
-pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
+pub fn parse(input: &str) -> Result<Vec<RawCue<'static>>, ParseError> {
     let mut cues: Vec<RawCue> = Vec::new();
     let mut first: Option<u64> = None;
     let mut day_offset = 0u64;
@@ -51,13 +51,13 @@ pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
             last_clock = clock;
             let t = (clock + day_offset).saturating_sub(base);
             cues.push(RawCue {
-                id: String::new(),
+                id: "".into(),
                 start_ms: t,
                 end_ms: t,
                 text: if name.is_empty() {
-                    String::new()
+                    String::new().into()
                 } else {
-                    format!("{name}: ")
+                    format!("{name}: ").into()
                 },
                 line: i + 1,
             });
@@ -71,9 +71,9 @@ pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
                 )
             })?;
             if !cue.text.is_empty() && !cue.text.ends_with(": ") {
-                cue.text.push(' ');
+                cue.text.to_mut().push(' ');
             }
-            cue.text.push_str(line.trim());
+            cue.text.to_mut().push_str(line.trim());
         }
     }
     if cues.is_empty() {
@@ -92,7 +92,7 @@ pub fn parse(input: &str) -> Result<Vec<RawCue>, ParseError> {
                 let said = cues[k]
                     .text
                     .split_once(": ")
-                    .map_or(cues[k].text.as_str(), |x| x.1);
+                    .map_or(cues[k].text.as_ref(), |x| x.1);
                 let words = said.split_whitespace().count() as u64;
                 cues[k].start_ms + (words * 400).max(1000)
             }
