@@ -157,6 +157,169 @@ impl Codebook {
     }
 }
 
+/// Editing the tree. Each operation keeps the tree valid (unique ids, known parents) or
+/// changes nothing; callers save with [`Codebook::save`]. Operations that affect codings
+/// (merge, delete) are in [`crate::codings::recode`], which updates the codings first.
+impl Codebook {
+    fn find_mut(&mut self, id: &str) -> Option<&mut Code> {
+        fn go<'a>(codes: &'a mut [Code], id: &str) -> Option<&'a mut Code> {
+            for c in codes {
+                if c.id == id {
+                    return Some(c);
+                }
+                if let Some(found) = go(&mut c.children, id) {
+                    return Some(found);
+                }
+            }
+            None
+        }
+        go(&mut self.codes, id)
+    }
+
+    /// Ids of a code and all its descendants.
+    pub fn subtree_ids(&self, id: &str) -> Vec<String> {
+        fn go(c: &Code, out: &mut Vec<String>) {
+            out.push(c.id.clone());
+            for ch in &c.children {
+                go(ch, out);
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(c) = self.find(id) {
+            go(c, &mut out);
+        }
+        out
+    }
+
+    /// The parent of a code (`None` for a top-level or unknown code).
+    pub fn parent_of(&self, id: &str) -> Option<&Code> {
+        self.walk()
+            .into_iter()
+            .find(|r| r.code.id == id)
+            .and_then(|r| r.parent)
+    }
+
+    /// Adds a code at the top level or under `parent`.
+    pub fn add(&mut self, code: Code, parent: Option<&str>) -> std::result::Result<(), String> {
+        if !is_valid_id(&code.id) {
+            return Err(format!("`{}` is not a valid code id", code.id));
+        }
+        if self.contains(&code.id) {
+            return Err(format!("code `{}` already exists", code.id));
+        }
+        if code.name.values().any(|n| n.trim().is_empty()) || code.name.is_empty() {
+            return Err("a code needs a non-empty name".into());
+        }
+        if !is_valid_color(&code.color) {
+            return Err(format!(
+                "`{}` is not a colour (expected `#rrggbb`)",
+                code.color
+            ));
+        }
+        match parent {
+            None => self.codes.push(code),
+            Some(p) => self
+                .find_mut(p)
+                .ok_or_else(|| format!("unknown parent code `{p}`"))?
+                .children
+                .push(code),
+        }
+        Ok(())
+    }
+
+    /// Sets names (per language) of a code; ids never change, so codings are unaffected.
+    pub fn rename(
+        &mut self,
+        id: &str,
+        names: &BTreeMap<String, String>,
+    ) -> std::result::Result<(), String> {
+        if names.values().any(|n| n.trim().is_empty()) {
+            return Err("names cannot be empty".into());
+        }
+        let code = self
+            .find_mut(id)
+            .ok_or_else(|| format!("unknown code `{id}`"))?;
+        for (lang, name) in names {
+            code.name.insert(lang.clone(), name.trim().to_string());
+        }
+        Ok(())
+    }
+
+    /// Detaches a code (with its sub-codes) from the tree.
+    pub fn detach(&mut self, id: &str) -> Option<Code> {
+        fn go(codes: &mut Vec<Code>, id: &str) -> Option<Code> {
+            if let Some(i) = codes.iter().position(|c| c.id == id) {
+                return Some(codes.remove(i));
+            }
+            codes.iter_mut().find_map(|c| go(&mut c.children, id))
+        }
+        go(&mut self.codes, id)
+    }
+
+    /// Moves a code (with its sub-codes) to the top level or under another code.
+    pub fn move_code(
+        &mut self,
+        id: &str,
+        new_parent: Option<&str>,
+    ) -> std::result::Result<(), String> {
+        if !self.contains(id) {
+            return Err(format!("unknown code `{id}`"));
+        }
+        if let Some(p) = new_parent {
+            if !self.contains(p) {
+                return Err(format!("unknown parent code `{p}`"));
+            }
+            if self.subtree_ids(id).iter().any(|d| d == p) {
+                return Err(format!(
+                    "cannot move `{id}` under itself or its own sub-code `{p}`"
+                ));
+            }
+        }
+        let code = self.detach(id).expect("checked above");
+        match new_parent {
+            None => self.codes.push(code),
+            Some(p) => self.find_mut(p).expect("checked above").children.push(code),
+        }
+        Ok(())
+    }
+
+    /// Removes `from` and hangs its sub-codes under `into`. Codings must have been moved to
+    /// `into` already (see [`crate::codings::recode`]).
+    pub fn merge(&mut self, from: &str, into: &str) -> std::result::Result<(), String> {
+        if from == into {
+            return Err("cannot merge a code into itself".into());
+        }
+        if !self.contains(into) {
+            return Err(format!("unknown code `{into}`"));
+        }
+        if self.subtree_ids(from).iter().any(|d| d == into) {
+            return Err(format!(
+                "cannot merge `{from}` into its own sub-code `{into}`"
+            ));
+        }
+        let code = self
+            .detach(from)
+            .ok_or_else(|| format!("unknown code `{from}`"))?;
+        self.find_mut(into)
+            .expect("checked above")
+            .children
+            .extend(code.children);
+        Ok(())
+    }
+
+    /// Pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("codebook serialises");
+        s.push('\n');
+        s
+    }
+
+    /// Writes the codebook atomically.
+    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+        crate::fsutil::write_atomic(path, self.to_json().as_bytes())
+    }
+}
+
 /// Code ids are stable slugs: `fear`, `fear.deportation`, `work_life-balance`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

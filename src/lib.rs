@@ -9,9 +9,13 @@
 //!   encoding detection and cross-language alignment;
 //! - [`project`]: the project folder and its validation;
 //! - [`codebook`]: the code tree and the survey themes;
+//! - [`codings`]: coders' codings, their atomic store, drift and undo;
+//! - [`autocode`]: rule-based coding suggestions;
 //! - [`error`]: errors and validation problems, each naming a file and line.
 
+pub mod autocode;
 pub mod codebook;
+pub mod codings;
 pub mod error;
 pub mod fsutil;
 pub mod jsonloc;

@@ -15,6 +15,9 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let (project, mut problems) = Project::load(&ctx.project)?;
+    let all = intercode::codings::load_all(&ctx.project, None);
+    problems.extend(intercode::codings::validate_all(&project, &all));
+    problems.extend(all.problems.iter().cloned());
     problems.sort_by(|a, b| {
         (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
     });
@@ -31,6 +34,18 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             writeln!(out)?;
         }
         summary(&project, out)?;
+        let mut per_coder: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for (f, _) in all.iter() {
+            *per_coder.entry(&f.coder).or_default() += 1;
+        }
+        if !per_coder.is_empty() {
+            let list: Vec<String> = per_coder
+                .iter()
+                .map(|(c, n)| format!("{} {n}", inert(c)))
+                .collect();
+            writeln!(out, "  codings:      {} ({})", all.len(), list.join(", "))?;
+        }
         writeln!(
             out,
             "{}",

@@ -2,7 +2,10 @@
 //! subcommand. Each subcommand parses nothing itself, calls the core, and prints to the
 //! writer it is given (stdout for data), so output can be tested without a terminal.
 
+mod autocode;
 mod check;
+mod code;
+mod codebook;
 mod import;
 mod init;
 mod transcript;
@@ -56,12 +59,27 @@ enum Command {
     #[command(after_help = "Examples:\n  intercode transcript P01 --lang ru\n  \
                             intercode transcript P01 --lang en --format json | jq '.segments[0]'")]
     Transcript(transcript::Args),
+    /// Add, remove and list codings (scriptable coding)
+    #[command(
+        after_help = "Examples:\n  intercode code add --interview P01 --lang en --quote \"I was afraid\" --code fear\n  intercode code list --format json"
+    )]
+    Code(code::Args),
+    /// Suggest codings from the codebook's rules; --apply accepts them
+    #[command(
+        after_help = "Examples:\n  intercode autocode --coder ana\n  intercode autocode --coder ana --code fear --apply"
+    )]
+    Autocode(autocode::Args),
+    /// Show and edit the code tree
+    #[command(
+        after_help = "Examples:\n  intercode codebook list\n  intercode codebook merge fear.surveillance security.border"
+    )]
+    Codebook(codebook::Args),
 }
 
 /// Everything a subcommand needs besides its own arguments.
 pub struct Context {
     pub project: PathBuf,
-    #[allow(dead_code)] // used by the coding commands
+    /// `--coder` as given (commands that need a coder resolve the default themselves).
     pub coder: Option<String>,
 }
 
@@ -88,6 +106,9 @@ pub fn main() -> ExitCode {
         Some(Command::Check(a)) => check::run(&ctx, a, &mut out),
         Some(Command::Import(a)) => import::run(&ctx, a, &mut out),
         Some(Command::Transcript(a)) => transcript::run(&ctx, a, &mut out),
+        Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
+        Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
+        Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),
         None => check::overview(&ctx, &mut out),
     };
     let result = result.and_then(|code| {

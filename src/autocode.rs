@@ -1,0 +1,204 @@
+//! Auto-coding suggestions from the codebook's per-language `rules`: a plain word matches a
+//! whole word, case-insensitively, with `*` as a wildcard inside or at the end of a word and
+//! `е` also matching `ё`; `/regex/` is a regular expression over the segment text. A rule
+//! that fires suggests its code for the whole segment. Suggestions are only applied when a
+//! coder accepts them; comparing them with a coder's manual codings (precision and recall)
+//! shows which rules to tune.
+
+use crate::codebook::Codebook;
+use crate::codings::Coding;
+use crate::error::{Error, Result};
+use crate::project::Project;
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub code: String,
+    pub lang: String,
+    /// The rule as written in the codebook.
+    pub source: String,
+    regex: Regex,
+}
+
+/// One suggestion: a code for a segment, and the rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub interview: String,
+    pub lang: String,
+    pub segment: usize,
+    pub span: Range<usize>,
+    pub code: String,
+    pub rule: String,
+    /// The words that matched, as they appear in the text.
+    pub matched: String,
+}
+
+/// Turns a word rule into a regex: whole word, case-insensitive, `*` = any word characters.
+fn word_regex(rule: &str) -> String {
+    let mut out = String::from(r"(?i)\b");
+    for ch in rule.chars() {
+        match ch {
+            '*' => out.push_str(r"\w*"),
+            'е' | 'ё' => out.push_str("[её]"),
+            c => out.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    if !rule.ends_with('*') {
+        out.push_str(r"\b");
+    }
+    out
+}
+
+/// Compiles every rule of the codebook; a bad rule is an error naming it.
+pub fn compile(codebook: &Codebook) -> Result<Vec<Rule>> {
+    let mut rules = Vec::new();
+    for r in codebook.walk() {
+        for (lang, list) in &r.code.rules {
+            for source in list {
+                let pattern =
+                    if source.len() >= 2 && source.starts_with('/') && source.ends_with('/') {
+                        source[1..source.len() - 1].to_string()
+                    } else {
+                        word_regex(source.trim())
+                    };
+                let regex = Regex::new(&pattern).map_err(|e| {
+                    Error::usage(format!(
+                        "code `{}`: rule `{source}` ({lang}) does not compile: {e}",
+                        r.code.id
+                    ))
+                })?;
+                rules.push(Rule {
+                    code: r.code.id.clone(),
+                    lang: lang.clone(),
+                    source: source.clone(),
+                    regex,
+                });
+            }
+        }
+    }
+    Ok(rules)
+}
+
+/// Runs the rules over every segment of every interview (one suggestion per code and
+/// segment: the first rule that fires).
+pub fn suggest(project: &Project, rules: &[Rule]) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    for (id, interview) in &project.interviews {
+        for (lang, t) in &interview.versions {
+            let lang_rules: Vec<&Rule> = rules.iter().filter(|r| &r.lang == lang).collect();
+            if lang_rules.is_empty() {
+                continue;
+            }
+            for seg in &t.segments {
+                let mut seen: Vec<&str> = Vec::new();
+                for rule in &lang_rules {
+                    if seen.contains(&rule.code.as_str()) {
+                        continue;
+                    }
+                    if let Some(m) = rule.regex.find(&seg.text) {
+                        seen.push(&rule.code);
+                        out.push(Suggestion {
+                            interview: id.clone(),
+                            lang: lang.clone(),
+                            segment: seg.index,
+                            span: t.segment_span(seg.index),
+                            code: rule.code.clone(),
+                            rule: rule.source.clone(),
+                            matched: m.as_str().to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How well the suggestions of one code match a coder's manual codings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleQuality {
+    pub suggestions: usize,
+    /// Suggestions that overlap a manual coding with the same code.
+    pub confirmed: usize,
+    pub manual: usize,
+    /// Manual codings that some suggestion of the same code overlaps.
+    pub found: usize,
+}
+
+impl RuleQuality {
+    pub fn precision(&self) -> Option<f64> {
+        (self.suggestions > 0).then(|| self.confirmed as f64 / self.suggestions as f64)
+    }
+    pub fn recall(&self) -> Option<f64> {
+        (self.manual > 0).then(|| self.found as f64 / self.manual as f64)
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Compares suggestions with manual codings, per code. Only languages that have rules for a
+/// code count, so a code with English rules is not blamed for missing Russian passages.
+/// `codings` are (interview, coding) pairs of one coder.
+pub fn quality(
+    suggestions: &[Suggestion],
+    codings: &[(String, Coding)],
+    rules: &[Rule],
+) -> BTreeMap<String, RuleQuality> {
+    let mut q: BTreeMap<String, RuleQuality> = BTreeMap::new();
+    let manual: Vec<&(String, Coding)> = codings
+        .iter()
+        .filter(|(_, c)| c.origin == crate::codings::Origin::Manual)
+        .filter(|(_, c)| rules.iter().any(|r| r.code == c.code && r.lang == c.lang))
+        .collect();
+    for s in suggestions {
+        let e = q.entry(s.code.clone()).or_default();
+        e.suggestions += 1;
+        if manual.iter().any(|(i, c)| {
+            i == &s.interview
+                && c.lang == s.lang
+                && c.code == s.code
+                && overlaps(&c.span(), &s.span)
+        }) {
+            e.confirmed += 1;
+        }
+    }
+    for (i, c) in &manual {
+        let e = q.entry(c.code.clone()).or_default();
+        e.manual += 1;
+        if suggestions.iter().any(|s| {
+            &s.interview == i
+                && s.lang == c.lang
+                && s.code == c.code
+                && overlaps(&c.span(), &s.span)
+        }) {
+            e.found += 1;
+        }
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn re(rule: &str) -> Regex {
+        Regex::new(&word_regex(rule)).unwrap()
+    }
+
+    #[test]
+    fn word_rules() {
+        assert!(re("afraid").is_match("I was Afraid."));
+        assert!(!re("afraid").is_match("unafraid"));
+        assert!(re("deport*").is_match("they were deported"));
+        assert!(re("страх*").is_match("Это был страхом"));
+        assert!(re("боится").is_match("он боится"));
+        assert!(re("всё").is_match("все равно"));
+        assert!(re("гражданств*").is_match("Гражданство Сербии"));
+        assert!(!re("вид").is_match("видно"));
+    }
+}

@@ -1,0 +1,546 @@
+//! Codings: codes applied to passages by coders, and the files that keep them.
+//!
+//! One file per coder and interview, `codings/<coder>/<interview>.json`. A [`Coding`] is a code
+//! point span (end exclusive) into the canonical text of one language version, with the quoted
+//! text, so that a transcript edited under its codings is noticed ([`drift`]) instead of
+//! silently shifting them. Writing goes through a [`store::Session`], which holds the coder's
+//! lock and writes every change atomically; reading any coder's files needs no lock.
+
+pub mod drift;
+pub mod store;
+
+use crate::error::{Error, Problem, Result};
+use crate::project::{Project, CODINGS_DIR};
+use crate::transcript::Transcript;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use unicode_segmentation::GraphemeCursor;
+
+/// Where a coding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Made by the coder.
+    Manual,
+    /// An auto-coding suggestion the coder accepted.
+    SuggestedAccepted,
+    /// Copied from a coding on the other language version.
+    Copied,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Manual => "manual",
+            Origin::SuggestedAccepted => "suggested-accepted",
+            Origin::Copied => "copied",
+        }
+    }
+}
+
+/// One code applied to one passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coding {
+    pub id: String,
+    pub lang: String,
+    /// Code point offsets into the canonical text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub code: String,
+    /// The coded text as it was when the coding was made.
+    pub quote: String,
+    #[serde(default)]
+    pub memo: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    pub origin: Origin,
+}
+
+impl Coding {
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The order codings are kept in on disk: stable, so git diffs stay small.
+    fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (&self.lang, self.start, self.end, &self.code, &self.id)
+    }
+}
+
+/// The content of `codings/<coder>/<interview>.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodingFile {
+    pub version: u32,
+    pub coder: String,
+    pub interview: String,
+    pub codings: Vec<Coding>,
+}
+
+impl CodingFile {
+    pub fn new(coder: &str, interview: &str) -> Self {
+        CodingFile {
+            version: 1,
+            coder: coder.to_string(),
+            interview: interview.to_string(),
+            codings: Vec::new(),
+        }
+    }
+
+    pub fn sort(&mut self) {
+        self.codings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+
+    /// Pretty JSON with a trailing newline, codings in their stable order.
+    pub fn to_json(&self) -> String {
+        let mut sorted = self.clone();
+        sorted.sort();
+        let mut s = serde_json::to_string_pretty(&sorted).expect("codings serialise");
+        s.push('\n');
+        s
+    }
+
+    /// Reads and checks one file; the error names the file and line.
+    pub fn read(path: &Path) -> Result<CodingFile> {
+        let raw = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let file: CodingFile = serde_json::from_str(&raw)
+            .map_err(|e| Error::data(path, Some(e.line()), format!("invalid codings file: {e}")))?;
+        if file.version != 1 {
+            return Err(Error::data(
+                path,
+                Some(1),
+                format!("unsupported codings version {}", file.version),
+            ));
+        }
+        Ok(file)
+    }
+}
+
+/// Coder names become folder names: letters (any script), digits, `_`, `-`, `.`; not
+/// starting with `.`.
+pub fn is_valid_coder(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// The coder for this session: `--coder`, then `INTERCODE_CODER`, then the OS user name.
+pub fn resolve_coder(flag: Option<&str>) -> Result<String> {
+    let name = flag
+        .map(str::to_string)
+        .or_else(|| {
+            std::env::var("INTERCODE_CODER")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.is_empty()))
+        .ok_or_else(|| Error::usage("no coder name: pass --coder NAME or set INTERCODE_CODER"))?;
+    if !is_valid_coder(&name) {
+        return Err(Error::usage(format!(
+            "`{name}` cannot be a coder name (letters, digits, `_`, `-`, `.`; it becomes a folder name)"
+        )));
+    }
+    Ok(name)
+}
+
+/// Path of a coder's file for an interview.
+pub fn coding_path(root: &Path, coder: &str, interview: &str) -> PathBuf {
+    root.join(CODINGS_DIR)
+        .join(coder)
+        .join(format!("{interview}.json"))
+}
+
+/// Coders with a folder under `codings/`, sorted.
+pub fn coders(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root.join(CODINGS_DIR))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| is_valid_coder(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Checks that a span can be coded: inside the text, not empty, on grapheme boundaries (a
+/// span must never split a user-perceived character such as an emoji or `é` written with a
+/// combining accent).
+pub fn check_span(t: &Transcript, span: &Range<usize>) -> std::result::Result<(), String> {
+    if span.start >= span.end {
+        return Err(format!("empty span {}..{}", span.start, span.end));
+    }
+    if span.end > t.char_len() {
+        return Err(format!(
+            "span {}..{} is past the end of {} ({}), which has {} characters",
+            span.start,
+            span.end,
+            t.interview,
+            t.lang,
+            t.char_len()
+        ));
+    }
+    for pos in [span.start, span.end] {
+        let byte = t.byte_offset(pos);
+        let mut cursor = GraphemeCursor::new(byte, t.text().len(), true);
+        if !cursor.is_boundary(t.text(), 0).unwrap_or(true) {
+            return Err(format!(
+                "position {pos} splits a character (a grapheme cluster such as an emoji or a letter with an accent); move it by one"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every character position where `needle` occurs in the text, as code point spans.
+pub fn find_quote(t: &Transcript, needle: &str) -> Vec<Range<usize>> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let text = t.text();
+    let len = needle.chars().count();
+    let mut out = Vec::new();
+    let mut chars_before = 0usize;
+    let mut last_byte = 0usize;
+    for (byte, _) in text.match_indices(needle) {
+        chars_before += text[last_byte..byte].chars().count();
+        last_byte = byte;
+        out.push(chars_before..chars_before + len);
+    }
+    out
+}
+
+/// The span of the other language version aligned with `span`: the whole segments aligned
+/// (by time) with every segment the span touches. Used to copy a coding across languages.
+pub fn aligned_span(
+    interview: &crate::project::Interview,
+    lang: &str,
+    span: &Range<usize>,
+) -> Result<(String, Range<usize>)> {
+    let other = interview.other_lang(lang).ok_or_else(|| {
+        Error::usage(format!(
+            "{} has no single other language version to copy to",
+            interview.id
+        ))
+    })?;
+    let (from, to) = (&interview.versions[lang], &interview.versions[other]);
+    let alignment = crate::transcript::align::align_by_time(&from.segments, &to.segments);
+    let first = from.segment_at(span.start).unwrap_or(0);
+    let last = from
+        .segment_at(span.end.saturating_sub(1).max(span.start))
+        .unwrap_or(first);
+    let mut targets = (first..=last)
+        .map(|s| alignment.other_side(s))
+        .filter(|r| !r.is_empty());
+    let Some(mut range) = targets.next() else {
+        return Err(Error::usage(format!(
+            "no {other} text is aligned with {}..{} of {} ({lang})",
+            span.start, span.end, interview.id
+        )));
+    };
+    for r in targets {
+        range = range.start.min(r.start)..range.end.max(r.end);
+    }
+    let start = to.segment_span(range.start).start;
+    let end = to.segment_span(range.end - 1).end;
+    Ok((other.to_string(), start..end))
+}
+
+/// What [`recode`] does with a coding's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recode {
+    Keep,
+    Replace(String),
+    Remove,
+}
+
+/// Changes the code of codings in every coder's files (a codebook merge or delete). All
+/// coders' locks are taken first, and every file must parse, so the change is refused
+/// before anything is written if any coder is working or any file is broken. Returns the
+/// number of codings changed or removed.
+pub fn recode(root: &Path, f: impl Fn(&str) -> Recode) -> Result<usize> {
+    let coders = coders(root);
+    let _locks: Vec<std::fs::File> = coders
+        .iter()
+        .map(|c| store::lock(root, c))
+        .collect::<Result<_>>()?;
+    let mut plan: Vec<(PathBuf, CodingFile)> = Vec::new();
+    let mut changed = 0;
+    for coder in &coders {
+        let dir = root.join(CODINGS_DIR).join(coder);
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let mut file = CodingFile::read(&path)?;
+            let before = file.codings.len();
+            let mut touched = 0;
+            file.codings.retain_mut(|c| match f(&c.code) {
+                Recode::Keep => true,
+                Recode::Replace(new) => {
+                    c.code = new;
+                    touched += 1;
+                    true
+                }
+                Recode::Remove => false,
+            });
+            touched += before - file.codings.len();
+            if touched > 0 {
+                changed += touched;
+                plan.push((path, file));
+            }
+        }
+    }
+    for (path, file) in plan {
+        crate::fsutil::write_atomic(&path, file.to_json().as_bytes())?;
+    }
+    Ok(changed)
+}
+
+/// All codings in a project, per coder file, with the problems met (unreadable files).
+#[derive(Debug, Default)]
+pub struct AllCodings {
+    pub files: Vec<CodingFile>,
+    pub problems: Vec<Problem>,
+}
+
+impl AllCodings {
+    pub fn iter(&self) -> impl Iterator<Item = (&CodingFile, &Coding)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.codings.iter().map(move |c| (f, c)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.iter().map(|f| f.codings.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads every coder's files (or one coder's), in parallel over the available cores.
+pub fn load_all(root: &Path, only_coder: Option<&str>) -> AllCodings {
+    let coders: Vec<String> = match only_coder {
+        Some(c) => vec![c.to_string()],
+        None => coders(root),
+    };
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
+    for coder in &coders {
+        let dir = root.join(CODINGS_DIR).join(coder);
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "json") {
+                paths.push((coder.clone(), p));
+            }
+        }
+    }
+    paths.sort();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let results: Vec<Vec<(usize, std::result::Result<CodingFile, Problem>)>> =
+        std::thread::scope(|s| {
+            let handles: Vec<_> = paths
+                .chunks(chunk)
+                .enumerate()
+                .map(|(k, part)| {
+                    s.spawn(move || {
+                        part.iter()
+                            .enumerate()
+                            .map(|(i, (coder, p))| (k * chunk + i, read_checked(root, coder, p)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+    let mut all = AllCodings::default();
+    let mut flat: Vec<_> = results.into_iter().flatten().collect();
+    flat.sort_by_key(|(i, _)| *i);
+    for (_, r) in flat {
+        match r {
+            Ok(f) => all.files.push(f),
+            Err(p) => all.problems.push(p),
+        }
+    }
+    all
+}
+
+fn read_checked(root: &Path, coder: &str, path: &Path) -> std::result::Result<CodingFile, Problem> {
+    let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let f = CodingFile::read(path).map_err(|e| match e {
+        Error::Data { location, message } => Problem::error(&shown, location.line, message),
+        other => Problem::error(&shown, None, other.to_string()),
+    })?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if f.coder != coder || f.interview != stem {
+        return Err(Problem::error(
+            &shown,
+            Some(1),
+            format!(
+                "the file says coder `{}`, interview `{}`, but it sits at {}",
+                f.coder,
+                f.interview,
+                shown.display()
+            ),
+        ));
+    }
+    Ok(f)
+}
+
+/// Checks every coding of every coder against the project: interview, language, code and
+/// span must exist, and the quote must still match (drift). Returns problems to report.
+pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for f in &all.files {
+        let shown = PathBuf::from(CODINGS_DIR)
+            .join(&f.coder)
+            .join(format!("{}.json", f.interview));
+        let Some(interview) = project.interviews.get(&f.interview) else {
+            problems.push(Problem::error(
+                &shown,
+                None,
+                format!("unknown interview `{}`", f.interview),
+            ));
+            continue;
+        };
+        for c in &f.codings {
+            let what = format!("coding {} ({}, {}..{})", c.id, c.code, c.start, c.end);
+            if project
+                .codebook
+                .as_ref()
+                .is_some_and(|cb| !cb.contains(&c.code))
+            {
+                problems.push(Problem::error(
+                    &shown,
+                    None,
+                    format!("{what}: unknown code `{}`", c.code),
+                ));
+            }
+            let Some(t) = interview.versions.get(&c.lang) else {
+                problems.push(Problem::error(
+                    &shown,
+                    None,
+                    format!("{what}: the interview has no `{}` version", c.lang),
+                ));
+                continue;
+            };
+            match drift::check(t, c) {
+                drift::Status::Anchored => {}
+                drift::Status::Drifted { candidate } => {
+                    let hint = match candidate {
+                        Some(r) => format!(
+                            "; the quote occurs once nearby, at {}..{}: `intercode code reanchor {}` moves it there",
+                            r.start, r.end, c.id
+                        ),
+                        None => "; the quote was not found nearby: recode the passage by hand".to_string(),
+                    };
+                    problems.push(Problem::error(
+                        &shown,
+                        None,
+                        format!("{what} has drifted: the transcript text at its span no longer matches its quote{hint}"),
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::Segment;
+
+    fn t(texts: &[&str]) -> Transcript {
+        Transcript::new(
+            "P01",
+            "ru",
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Segment::new(i, 0, 0, None, s))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn spans_must_be_inside_and_on_grapheme_boundaries() {
+        let tr = t(&["Приве\u{301}т 👋🏽", "ok"]);
+        assert!(check_span(&tr, &(0..7)).is_ok());
+        assert!(check_span(&tr, &(0..5))
+            .unwrap_err()
+            .contains("splits a character"));
+        assert!(check_span(&tr, &(8..9)).unwrap_err().contains("splits"));
+        assert!(check_span(&tr, &(8..10)).is_ok());
+        assert!(check_span(&tr, &(11..14))
+            .unwrap_err()
+            .contains("past the end"));
+        assert!(check_span(&tr, &(3..3)).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn quotes_are_found_in_code_points() {
+        let tr = t(&["ёж и ёж", "ёж"]);
+        assert_eq!(find_quote(&tr, "ёж"), vec![0..2, 5..7, 8..10]);
+        assert!(find_quote(&tr, "").is_empty());
+    }
+
+    #[test]
+    fn coder_names() {
+        assert!(is_valid_coder("ana"));
+        assert!(is_valid_coder("Анна_2"));
+        assert!(!is_valid_coder("../x"));
+        assert!(!is_valid_coder(".hidden"));
+        assert!(!is_valid_coder("a b"));
+    }
+
+    #[test]
+    fn files_serialise_in_stable_order() {
+        let mut f = CodingFile::new("ana", "P01");
+        for (id, start) in [("b", 5), ("a", 1)] {
+            f.codings.push(Coding {
+                id: id.into(),
+                lang: "ru".into(),
+                start,
+                end: start + 1,
+                code: "fear".into(),
+                quote: "x".into(),
+                memo: String::new(),
+                created: "2026-11-22T10:00:00Z".into(),
+                origin: Origin::Manual,
+            });
+        }
+        let json = f.to_json();
+        assert!(json.find("\"a\"").unwrap() < json.find("\"b\"").unwrap());
+        assert!(json.contains("\"origin\": \"manual\""));
+        let back: CodingFile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.codings[0].id, "a");
+    }
+}
