@@ -455,6 +455,47 @@ impl Survey {
         Ok((s, problems))
     }
 
+    /// Theme and figure ids that link to any of `codes`.
+    pub fn links_to(&self, codes: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in &self.themes {
+            if codes.contains(&t.code) {
+                out.push(format!("theme {}", t.id));
+            }
+            for f in &t.figures {
+                if codes.contains(&f.code) {
+                    out.push(format!("figure {}", f.id));
+                }
+            }
+        }
+        out
+    }
+
+    /// Points links to any of `codes` at `to` instead; returns how many changed.
+    pub fn relink(&mut self, codes: &[String], to: &str) -> usize {
+        let mut n = 0;
+        for t in &mut self.themes {
+            if codes.contains(&t.code) {
+                t.code = to.to_string();
+                n += 1;
+            }
+            for f in &mut t.figures {
+                if codes.contains(&f.code) {
+                    f.code = to.to_string();
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Writes the survey file atomically.
+    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+        let mut s = serde_json::to_string_pretty(self).expect("survey serialises");
+        s.push('\n');
+        crate::fsutil::write_atomic(path, s.as_bytes())
+    }
+
     /// Number of figures over all themes.
     pub fn figure_count(&self) -> usize {
         self.themes.iter().map(|t| t.figures.len()).sum()

@@ -4,7 +4,7 @@
 use super::{inert, CmdResult, Context};
 use intercode::codebook::{Code, Codebook};
 use intercode::codings::{self, Recode};
-use intercode::project::CODEBOOK_FILE;
+use intercode::project::{CODEBOOK_FILE, SURVEY_FILE};
 use intercode::{Error, Project};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -177,23 +177,56 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                     Recode::Keep
                 }
             })?;
+            // Codings first, then survey links, then the tree: at no point does a file refer
+            // to a code the codebook lacks.
+            let mut linked = 0;
+            if let Some(mut survey) = project.survey.clone() {
+                linked = survey.relink(std::slice::from_ref(&from), &into);
+                if linked > 0 {
+                    survey.save(&ctx.project.join(SURVEY_FILE))?;
+                }
+            }
             edited.save(&path)?;
-            writeln!(out, "merged {from} into {into}; {n} coding(s) reassigned")?;
+            writeln!(out, "merged {from} into {into}; {n} coding(s) reassigned, {linked} survey link(s) moved")?;
         }
         Sub::Delete {
             id,
             reassign,
             remove_codings,
-        } => delete(
-            &mut cb,
-            &path,
-            &ctx.project,
-            &id,
-            reassign,
-            remove_codings,
-            &counts(),
-            out,
-        )?,
+        } => {
+            // Survey figures linked to the code follow a reassignment; otherwise they block.
+            let doomed = cb.subtree_ids(&id);
+            let mut survey = project.survey.clone();
+            if let Some(s) = &mut survey {
+                let links = s.links_to(&doomed);
+                match &reassign {
+                    Some(to) if !links.is_empty() && cb.contains(to) && !doomed.contains(to) => {
+                        s.relink(&doomed, to);
+                    }
+                    None if !links.is_empty() => {
+                        return Err(fail(format!(
+                            "codebook/survey.json links {} to `{id}` (or its sub-codes); pass --reassign CODE \
+                             to move them, or edit survey.json. Nothing was changed.",
+                            links.join(", ")
+                        )))
+                    }
+                    _ => {}
+                }
+            }
+            delete(
+                &mut cb,
+                &path,
+                &ctx.project,
+                &id,
+                reassign,
+                remove_codings,
+                &counts(),
+                out,
+            )?;
+            if let Some(s) = survey.filter(|s| Some(s) != project.survey.as_ref()) {
+                s.save(&ctx.project.join(SURVEY_FILE))?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -114,6 +114,24 @@ pub fn align_by_time(left: &[Segment], right: &[Segment]) -> Alignment {
     let mut groups: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     let (mut i, mut j) = (0usize, 0usize);
     while i < left.len() || j < right.len() {
+        // Segments whose best partner is in the previous group (the other half of a merged
+        // cue) belong to that group.
+        if let Some(last) = groups.last_mut() {
+            loop {
+                if j < right.len() && r2l.get(j).is_some_and(|p| *p < i) {
+                    j += 1;
+                    last.1.end = j;
+                } else if i < left.len() && l2r.get(i).is_some_and(|p| *p < j) {
+                    i += 1;
+                    last.0.end = i;
+                } else {
+                    break;
+                }
+            }
+            if i >= left.len() && j >= right.len() {
+                break;
+            }
+        }
         let (mut li, mut rj) = if i < left.len() {
             (i + 1, l2r.get(i).map_or(j, |p| j.max(p + 1)))
         } else {
@@ -193,6 +211,8 @@ mod tests {
         assert_eq!(al.other_side(2), 1..2);
         assert_eq!(al.this_side(3), 3..4);
         assert_eq!(al.flipped().other_side(1), 1..3);
+        // Seen from the other side, the groups are the same.
+        assert_eq!(align_by_time(&r, &l).groups, al.flipped().groups);
     }
 
     #[test]
