@@ -5,6 +5,11 @@ mod cli;
 
 use std::process::ExitCode;
 
+// Loading codings and transcripts makes millions of small allocations; mimalloc cuts their
+// cost (about 10% of a one-million-coding load, measured with `cargo bench --bench codings`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     cli::main()
 }

@@ -1,0 +1,201 @@
+//! Coding store benchmarks (issue budgets: saving one coding in an interview that already has
+//! 5,000 codings under 20 ms; loading 1,000,000 codings across 10,000 interviews under
+//! 300 ms). Each row has a peer measured in the same run on the same files: for the save,
+//! writing and fsyncing the same bytes with no intercode logic; for the load, reading the same
+//! files into memory without parsing them.
+//!
+//! Run: `cargo bench --bench codings`.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use intercode::codings::{self, store::NewCoding, store::Session, Coding, CodingFile, Origin};
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// A coding of a plausible size: a one- or two-sentence quote, sometimes a memo.
+fn coding(rng: &mut corpus::Rng, i: usize) -> Coding {
+    let quote: String = "Я боялась, что нас не выпустят на границе, honestly. "
+        .chars()
+        .cycle()
+        .skip(rng.below(40) as usize)
+        .take(60 + rng.below(120) as usize)
+        .collect();
+    Coding {
+        id: format!(
+            "0193a2b4-{:04x}-7{:03x}-8{:03x}-{:012x}",
+            i % 65536,
+            rng.below(4096),
+            rng.below(4096),
+            rng.next() & 0xffff_ffff_ffff
+        ),
+        lang: if i.is_multiple_of(2) {
+            "ru".into()
+        } else {
+            "en".into()
+        },
+        start: i * 40,
+        end: i * 40 + 120,
+        code: (*rng.pick(&[
+            "fear",
+            "fear.deportation",
+            "security.leaving",
+            "integration.language",
+            "citizenship.residence",
+        ]))
+        .to_string(),
+        quote,
+        memo: if rng.below(10) == 0 {
+            "check the translation".into()
+        } else {
+            String::new()
+        },
+        created: "2026-11-22T10:00:00Z".into(),
+        origin: Origin::Manual,
+    }
+}
+
+fn main() {
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path();
+    corpus::write_project(root, 1, 7).expect("corpus");
+    let (project, _) = intercode::Project::open(root).expect("project");
+    let id = project.interviews.keys().next().unwrap().clone();
+    let t = &project.interviews[&id].versions["en"];
+    let mut rng = corpus::Rng::new(3);
+
+    // 1. Save one coding into a file with 5,000 codings.
+    let mut file = CodingFile::new("bench", &id);
+    file.codings = (0..5000).map(|i| coding(&mut rng, i)).collect();
+    let path = codings::coding_path(root, "bench", &id);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, file.to_json()).unwrap();
+    let bytes = std::fs::metadata(&path).unwrap().len();
+    let mut session = Session::open(root, "bench").expect("session");
+    let samples = if quick { 3 } else { 60 };
+    let mut saves = Vec::new();
+    for k in 0..samples {
+        let seg = k % t.segments.len();
+        let span = t.segment_span(seg);
+        let started = Instant::now();
+        session
+            .add(
+                &project,
+                NewCoding {
+                    interview: id.clone(),
+                    lang: "en".into(),
+                    span,
+                    code: "fear".into(),
+                    memo: String::new(),
+                    origin: Origin::Manual,
+                },
+            )
+            .expect("add");
+        saves.push(started.elapsed());
+    }
+    let json = std::fs::read(&path).unwrap();
+    let mut peer = Vec::new();
+    for _ in 0..samples {
+        let started = Instant::now();
+        let p = root.join("peer.json");
+        let mut f = std::fs::File::create(&p).unwrap();
+        f.write_all(&json).unwrap();
+        f.sync_all().unwrap();
+        std::fs::File::open(root).unwrap().sync_all().unwrap();
+        peer.push(started.elapsed());
+    }
+    drop(session);
+
+    // 2. Load 1,000,000 codings across 10,000 interviews (10 and 1,000 when not benchmarking).
+    let (interviews, per): (usize, usize) = if quick { (10, 100) } else { (10_000, 100) };
+    let big = root.join("big");
+    let mut total_bytes = 0u64;
+    for i in 0..interviews {
+        let coder = if i.is_multiple_of(2) { "ana" } else { "boris" };
+        let mut f = CodingFile::new(coder, &format!("I{i:05}"));
+        f.codings = (0..per).map(|k| coding(&mut rng, k)).collect();
+        let p = codings::coding_path(&big, coder, &f.interview);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let j = f.to_json();
+        total_bytes += j.len() as u64;
+        std::fs::write(p, j).unwrap();
+    }
+    let runs = if quick { 1 } else { 5 };
+    let mut loads = Vec::new();
+    let mut reads = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let all = codings::load_all(&big, None);
+        loads.push(started.elapsed());
+        assert_eq!(all.len(), interviews * per);
+        assert!(all.problems.is_empty());
+        let started = Instant::now();
+        let n = read_all(&big);
+        reads.push(started.elapsed());
+        assert_eq!(n, total_bytes);
+    }
+
+    println!("coding store benchmark");
+    println!("| operation | p50 | p99 / max | peer (same bytes, no parsing) | ratio |");
+    println!("|---|---:|---:|---:|---:|");
+    let (s50, s99) = (percentile(&mut saves, 0.5), percentile(&mut saves, 0.99));
+    let p50 = percentile(&mut peer, 0.5);
+    println!(
+        "| save 1 coding into a file of 5,000 ({:.1} MB) | {} | {} | write+fsync {} | {:.2}x |",
+        bytes as f64 / 1e6,
+        ms(s50),
+        ms(s99),
+        ms(p50),
+        s50.as_secs_f64() / p50.as_secs_f64()
+    );
+    let (l50, lmax) = (percentile(&mut loads, 0.5), *loads.iter().max().unwrap());
+    let r50 = percentile(&mut reads, 0.5);
+    println!(
+        "| load {} codings in {} files ({:.0} MB) | {} | {} | read only {} | {:.2}x |",
+        interviews * per,
+        interviews,
+        total_bytes as f64 / 1e6,
+        ms(l50),
+        ms(lmax),
+        ms(r50),
+        l50.as_secs_f64() / r50.as_secs_f64()
+    );
+}
+
+/// Reads every codings file into memory (two threads, like the loader), returning the bytes.
+fn read_all(root: &Path) -> u64 {
+    let mut paths = Vec::new();
+    for c in std::fs::read_dir(root.join("codings")).unwrap().flatten() {
+        for f in std::fs::read_dir(c.path()).unwrap().flatten() {
+            paths.push(f.path());
+        }
+    }
+    let half = paths.len() / 2;
+    let (a, b) = paths.split_at(half);
+    std::thread::scope(|s| {
+        let h = s.spawn(|| {
+            a.iter()
+                .map(|p| std::fs::read(p).unwrap().len() as u64)
+                .sum::<u64>()
+        });
+        let y: u64 = b
+            .iter()
+            .map(|p| std::fs::read(p).unwrap().len() as u64)
+            .sum();
+        h.join().unwrap() + y
+    })
+}
