@@ -8,6 +8,7 @@
 //! - [`transcript`]: the transcript model, canonical text and code point positions, importers,
 //!   encoding detection and cross-language alignment;
 //! - [`project`]: the project folder and its validation;
+//! - [`search`]: the tantivy index, the query language and hits with highlights;
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
 //! - [`autocode`]: rule-based coding suggestions;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod fsutil;
 pub mod jsonloc;
 pub mod project;
+pub mod search;
 pub mod transcript;
 
 pub use error::{Error, Problem, Result, Severity};

@@ -8,6 +8,7 @@ mod code;
 mod codebook;
 mod import;
 mod init;
+mod search;
 mod transcript;
 
 use clap::{Parser, Subcommand};
@@ -59,6 +60,9 @@ enum Command {
     #[command(after_help = "Examples:\n  intercode transcript P01 --lang ru\n  \
                             intercode transcript P01 --lang en --format json | jq '.segments[0]'")]
     Transcript(transcript::Args),
+    /// Search every transcript in both languages
+    #[command(after_help = search::QUERY_HELP_WITH_EXAMPLES)]
+    Search(search::Args),
     /// Add, remove and list codings (scriptable coding)
     #[command(
         after_help = "Examples:\n  intercode code add --interview P01 --lang en --quote \"I was afraid\" --code fear\n  intercode code list --format json"
@@ -106,6 +110,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(a)) => check::run(&ctx, a, &mut out),
         Some(Command::Import(a)) => import::run(&ctx, a, &mut out),
         Some(Command::Transcript(a)) => transcript::run(&ctx, a, &mut out),
+        Some(Command::Search(a)) => search::run(&ctx, a, &mut out),
         Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
         Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),

@@ -1,0 +1,693 @@
+//! The search index: one tantivy document per segment, in `.intercode/index`. It is a cache
+//! of the transcripts and participants.csv: opened when fresh, updated per interview when
+//! some changed, rebuilt from scratch when missing, corrupt or of an older schema. Nothing in
+//! it is the only copy of anything.
+
+use super::analyzer::{forms, Form, FormTokenizer};
+use super::query::{self, Node};
+use super::{highlights, Hit, Results};
+use crate::codings;
+use crate::error::{Error, Result};
+use crate::project::{self, Project, CACHE_DIR};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_FILE: &str = "intercode-meta.json";
+
+/// What opening the index had to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    Fresh,
+    Updated { changed: usize, removed: usize },
+    Rebuilt { reason: String },
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Meta {
+    schema: u32,
+    /// File name -> (size, modified ns): a quick check that nothing changed.
+    fingerprints: BTreeMap<String, (u64, u128)>,
+    /// Interview id -> content hash of everything indexed for it.
+    interviews: BTreeMap<String, u64>,
+    attributes: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    interview: Field,
+    lang: Field,
+    version: Field,
+    key: Field,
+    speaker: Field,
+    segment: Field,
+    start_ms: Field,
+    end_ms: Field,
+    seg_start: Field,
+    seg_end: Field,
+    text: Field,
+    exact: Field,
+    translit: Field,
+    attr: Field,
+    translation: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analysed = |tokenizer: &str, stored: bool| {
+        let idx = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let o = TextOptions::default().set_indexing_options(idx);
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let fields = Fields {
+        interview: b.add_text_field("interview", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        version: b.add_text_field("version", STRING),
+        key: b.add_text_field("key", STRING),
+        speaker: b.add_text_field("speaker", analysed("ic_exact", true)),
+        segment: b.add_u64_field("segment", STORED),
+        start_ms: b.add_u64_field("start_ms", STORED),
+        end_ms: b.add_u64_field("end_ms", STORED),
+        seg_start: b.add_u64_field("seg_start", STORED),
+        seg_end: b.add_u64_field("seg_end", STORED),
+        text: b.add_text_field("text", analysed("ic_stem", true)),
+        exact: b.add_text_field("exact", analysed("ic_exact", false)),
+        translit: b.add_text_field("translit", analysed("ic_translit", false)),
+        attr: b.add_text_field("attr", STRING),
+        translation: b.add_text_field("translation", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Tokenizers are not stored in the index: they are registered on every open.
+fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register("ic_stem", FormTokenizer::new(Form::Stem));
+    index
+        .tokenizers()
+        .register("ic_exact", FormTokenizer::new(Form::Exact));
+    index
+        .tokenizers()
+        .register("ic_translit", FormTokenizer::new(Form::Translit));
+}
+
+fn tv(e: tantivy::TantivyError, dir: &Path) -> Error {
+    Error::data(dir, None, format!("search index: {e}"))
+}
+
+/// FNV-1a: a stable content hash (the index outlives any one build of intercode).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        for x in b {
+            self.0 ^= u64::from(*x);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+    fn num(&mut self, n: u64) {
+        self.bytes(&n.to_le_bytes());
+    }
+}
+
+fn interview_hash(i: &project::Interview) -> u64 {
+    let mut h = Fnv::new();
+    for (lang, t) in &i.versions {
+        h.bytes(lang.as_bytes());
+        for s in &t.segments {
+            h.num(s.start_ms);
+            h.num(s.end_ms);
+            h.bytes(s.speaker.as_deref().unwrap_or("\u{0}").as_bytes());
+            h.bytes(s.text.as_bytes());
+        }
+    }
+    for (k, v) in &i.attributes {
+        h.bytes(k.as_bytes());
+        h.bytes(v.as_bytes());
+    }
+    h.0
+}
+
+/// (size, mtime) of every file the index depends on.
+fn fingerprints(root: &Path) -> BTreeMap<String, (u64, u128)> {
+    let mut out = BTreeMap::new();
+    if let Ok(rd) = std::fs::read_dir(root.join(project::TRANSCRIPTS_DIR)) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let relevant =
+                name == "participants.csv" || project::split_transcript_name(&name).is_some();
+            if let (true, Ok(m)) = (relevant, e.metadata()) {
+                let mtime = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                out.insert(name, (m.len(), mtime));
+            }
+        }
+    }
+    out
+}
+
+/// An open, up-to-date search index.
+pub struct SearchIndex {
+    root: PathBuf,
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    f: Fields,
+    meta: Meta,
+}
+
+impl SearchIndex {
+    /// The index folder of a project.
+    pub fn dir_of(root: &Path) -> PathBuf {
+        root.join(CACHE_DIR).join("index")
+    }
+
+    /// Opens the project's index, bringing it up to date first. `project` is loaded only if
+    /// something changed (pass one you already have to save the work). `progress` is called
+    /// with (interviews done, interviews to index) while indexing.
+    pub fn open(
+        root: &Path,
+        project: Option<&Project>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(SearchIndex, Freshness)> {
+        let dir = Self::dir_of(root);
+        let fp = fingerprints(root);
+        let existing = Self::open_existing(root, &dir);
+        let (mut idx, reason) = match existing {
+            Ok(idx) if idx.meta.schema == SCHEMA_VERSION => {
+                if idx.meta.fingerprints == fp {
+                    return Ok((idx, Freshness::Fresh));
+                }
+                (idx, None)
+            }
+            Ok(idx) => {
+                let why = format!(
+                    "it was built by another version of intercode (schema {})",
+                    idx.meta.schema
+                );
+                drop(idx);
+                (Self::create(root, &dir)?, Some(why))
+            }
+            Err(why) => (Self::create(root, &dir)?, Some(why)),
+        };
+        let loaded;
+        let project = match project {
+            Some(p) => p,
+            None => {
+                loaded = Project::load(root)?.0;
+                &loaded
+            }
+        };
+        let (changed, removed) = idx.sync(project, progress)?;
+        idx.meta.fingerprints = fp;
+        idx.save_meta()?;
+        let freshness = match reason {
+            Some(reason) => Freshness::Rebuilt { reason },
+            None => Freshness::Updated { changed, removed },
+        };
+        Ok((idx, freshness))
+    }
+
+    fn open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, String> {
+        if !dir.join(META_FILE).is_file() {
+            return Err("there was none".into());
+        }
+        let meta: Meta = std::fs::read(dir.join(META_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or("its metadata is unreadable")?;
+        let index = Index::open_in_dir(dir).map_err(|e| format!("it could not be opened ({e})"))?;
+        let (schema, f) = schema();
+        if index.schema() != schema {
+            return Err("its schema is different".into());
+        }
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| format!("it could not be read ({e})"))?;
+        // Touch every segment once, so that a damaged file is found now rather than mid-query.
+        let searcher = reader.searcher();
+        searcher
+            .search(&AllQuery, &Count)
+            .map_err(|e| format!("it is damaged ({e})"))?;
+        Ok(SearchIndex {
+            root: root.to_path_buf(),
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            f,
+            meta,
+        })
+    }
+
+    fn create(root: &Path, dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, f) = schema();
+        let index = Index::create_in_dir(dir, schema).map_err(|e| tv(e, dir))?;
+        register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| tv(e, dir))?;
+        let meta = Meta {
+            schema: SCHEMA_VERSION,
+            ..Meta::default()
+        };
+        Ok(SearchIndex {
+            root: root.to_path_buf(),
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            f,
+            meta,
+        })
+    }
+
+    fn save_meta(&self) -> Result<()> {
+        let json = serde_json::to_vec(&self.meta).expect("meta serialises");
+        crate::fsutil::write_atomic(&self.dir.join(META_FILE), &json)
+    }
+
+    fn writer(&self) -> Result<IndexWriter> {
+        self.index
+            .writer_with_num_threads(2, 100_000_000)
+            .map_err(|e| tv(e, &self.dir))
+    }
+
+    /// Re-indexes interviews whose content changed and drops removed ones.
+    fn sync(
+        &mut self,
+        project: &Project,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(usize, usize)> {
+        let hashes: BTreeMap<&String, u64> = project
+            .interviews
+            .iter()
+            .map(|(id, i)| (id, interview_hash(i)))
+            .collect();
+        let todo: Vec<&String> = hashes
+            .iter()
+            .filter(|(id, h)| self.meta.interviews.get(**id) != Some(h))
+            .map(|(id, _)| *id)
+            .collect();
+        let gone: Vec<String> = self
+            .meta
+            .interviews
+            .keys()
+            .filter(|id| !project.interviews.contains_key(*id))
+            .cloned()
+            .collect();
+        if todo.is_empty() && gone.is_empty() && self.meta.attributes == project.attribute_names {
+            return Ok((0, 0));
+        }
+        let mut writer = self.writer()?;
+        for id in &gone {
+            writer.delete_term(Term::from_field_text(self.f.interview, id));
+            self.meta.interviews.remove(id);
+        }
+        for (n, id) in todo.iter().enumerate() {
+            progress(n, todo.len());
+            writer.delete_term(Term::from_field_text(self.f.interview, id));
+            self.add_interview(&writer, &project.interviews[*id])?;
+            self.meta.interviews.insert((*id).clone(), hashes[*id]);
+        }
+        progress(todo.len(), todo.len());
+        writer.commit().map_err(|e| tv(e, &self.dir))?;
+        self.reader.reload().map_err(|e| tv(e, &self.dir))?;
+        self.meta.attributes = project.attribute_names.clone();
+        Ok((todo.len(), gone.len()))
+    }
+
+    fn add_interview(&self, writer: &IndexWriter, interview: &project::Interview) -> Result<()> {
+        let f = self.f;
+        for (lang, t) in &interview.versions {
+            let other = interview
+                .other_lang(lang)
+                .and_then(|o| interview.versions.get(o).map(|ot| (o, ot)));
+            let alignment = other
+                .map(|(_, ot)| crate::transcript::align::align_by_time(&t.segments, &ot.segments));
+            for s in &t.segments {
+                let span = t.segment_span(s.index);
+                let mut doc = TantivyDocument::new();
+                doc.add_text(f.interview, &interview.id);
+                doc.add_text(f.lang, lang);
+                doc.add_text(f.version, format!("{}/{lang}", interview.id));
+                doc.add_text(f.key, format!("{}/{lang}/{}", interview.id, s.index));
+                if let Some(sp) = &s.speaker {
+                    doc.add_text(f.speaker, sp);
+                }
+                doc.add_u64(f.segment, s.index as u64);
+                doc.add_u64(f.start_ms, s.start_ms);
+                doc.add_u64(f.end_ms, s.end_ms);
+                doc.add_u64(f.seg_start, span.start as u64);
+                doc.add_u64(f.seg_end, span.end as u64);
+                doc.add_text(f.text, &s.text);
+                doc.add_text(f.exact, &s.text);
+                doc.add_text(f.translit, &s.text);
+                for (k, v) in &interview.attributes {
+                    doc.add_text(f.attr, format!("{}={}", k.to_lowercase(), v.to_lowercase()));
+                }
+                if let (Some((_, ot)), Some(al)) = (other, &alignment) {
+                    let texts: Vec<&str> = ot.segments[al.other_side(s.index)]
+                        .iter()
+                        .map(|x| x.text.as_str())
+                        .collect();
+                    if !texts.is_empty() {
+                        doc.add_text(f.translation, texts.join(" "));
+                    }
+                }
+                writer.add_document(doc).map_err(|e| tv(e, &self.dir))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-indexes one interview now (after an import), so its text is searchable at once.
+    pub fn update_interview(&mut self, project: &Project, id: &str) -> Result<()> {
+        let writer = self.writer()?;
+        writer.delete_term(Term::from_field_text(self.f.interview, id));
+        let mut writer = writer;
+        if let Some(i) = project.interviews.get(id) {
+            self.add_interview(&writer, i)?;
+            self.meta
+                .interviews
+                .insert(id.to_string(), interview_hash(i));
+        } else {
+            self.meta.interviews.remove(id);
+        }
+        writer.commit().map_err(|e| tv(e, &self.dir))?;
+        self.reader.reload().map_err(|e| tv(e, &self.dir))?;
+        self.meta.fingerprints = fingerprints(&self.root);
+        self.save_meta()
+    }
+
+    /// Number of indexed segments.
+    pub fn len(&self) -> usize {
+        self.reader.searcher().num_docs() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs a query. `coder` limits `code:` filters to one coder's codings (all coders when
+    /// `None`).
+    pub fn search(&self, q: &str, limit: usize, coder: Option<&str>) -> Result<Results> {
+        let node = query::parse(q).map_err(|e| {
+            Error::usage(format!(
+                "cannot read the query: {e}\n  {q}\n  {}^",
+                " ".repeat(e.column.saturating_sub(1))
+            ))
+        })?;
+        let mut ctx = QueryCtx {
+            idx: self,
+            coder,
+            project: None,
+        };
+        let tq = ctx.build(&node)?;
+        let searcher = self.reader.searcher();
+        let (top, total) = searcher
+            .search(
+                &*tq,
+                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+            )
+            .map_err(|e| tv(e, &self.dir))?;
+        let mut hits = Vec::with_capacity(top.len().min(limit));
+        for (score, addr) in top.into_iter().take(limit) {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| tv(e, &self.dir))?;
+            let s = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str().map(str::to_string))
+            };
+            let n = |f: Field| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0);
+            let text = s(self.f.text).unwrap_or_default();
+            hits.push(Hit {
+                interview: s(self.f.interview).unwrap_or_default(),
+                lang: s(self.f.lang).unwrap_or_default(),
+                segment: n(self.f.segment) as usize,
+                start_ms: n(self.f.start_ms),
+                end_ms: n(self.f.end_ms),
+                speaker: s(self.f.speaker),
+                highlights: highlights(&text, &node),
+                text,
+                translation: s(self.f.translation),
+                span: n(self.f.seg_start) as usize..n(self.f.seg_end) as usize,
+                score,
+            });
+        }
+        Ok(Results {
+            query: q.to_string(),
+            total,
+            hits,
+        })
+    }
+
+    /// (segment index, code point span) of every segment of one language version.
+    fn segments_of(&self, interview: &str, lang: &str) -> Result<Vec<(usize, usize, usize)>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.f.version, &format!("{interview}/{lang}")),
+            IndexRecordOption::Basic,
+        );
+        let docs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(|e| tv(e, &self.dir))?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| tv(e, &self.dir))?;
+            let n = |f: Field| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+            out.push((n(self.f.segment), n(self.f.seg_start), n(self.f.seg_end)));
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+}
+
+/// Turns a parsed query into a tantivy query.
+struct QueryCtx<'a> {
+    idx: &'a SearchIndex,
+    coder: Option<&'a str>,
+    project: Option<Project>,
+}
+
+fn term_or_phrase(field: Field, words: Vec<String>) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = words
+        .iter()
+        .map(|w| Term::from_field_text(field, w))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.is_empty() {
+        // Matches nothing: a term no analyser produces.
+        return Box::new(TermSetQuery::new(Vec::<Term>::new()));
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+impl QueryCtx<'_> {
+    fn build(&mut self, n: &Node) -> Result<Box<dyn Query>> {
+        let f = self.idx.f;
+        Ok(match n {
+            Node::Word(w) | Node::Phrase(w) => any_of(
+                [
+                    term_or_phrase(f.text, forms(w, Form::Stem)),
+                    term_or_phrase(f.translit, forms(w, Form::Translit)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ),
+            Node::Exact(w) => any_of(
+                term_or_phrase(f.exact, forms(w, Form::Exact))
+                    .into_iter()
+                    .collect(),
+            ),
+            Node::Prefix(p) => {
+                let mut qs: Vec<Box<dyn Query>> = Vec::new();
+                for (field, form) in [(f.exact, Form::Exact), (f.translit, Form::Translit)] {
+                    let pre = forms(p, form).concat();
+                    if !pre.is_empty() {
+                        let re =
+                            RegexQuery::from_pattern(&format!("{}.*", regex::escape(&pre)), field)
+                                .map_err(|e| tv(e, &self.idx.dir))?;
+                        qs.push(Box::new(re));
+                    }
+                }
+                any_of(qs)
+            }
+            Node::Fuzzy(w, d) => {
+                let target = forms(w, Form::Exact).concat();
+                any_of(vec![Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(f.exact, &target),
+                    *d,
+                    true,
+                ))])
+            }
+            Node::Regex(r) => self.regex_keys(r)?,
+            Node::Filter(field, value) => self.filter(field, value)?,
+            Node::And(items) => {
+                let mut clauses = Vec::new();
+                for i in items {
+                    match i {
+                        Node::Not(inner) => clauses.push((Occur::MustNot, self.build(inner)?)),
+                        other => clauses.push((Occur::Must, self.build(other)?)),
+                    }
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Node::Or(items) => {
+                let mut qs = Vec::new();
+                for i in items {
+                    qs.push(self.build(i)?);
+                }
+                any_of(qs)
+            }
+            Node::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                (Occur::MustNot, self.build(inner)?),
+            ])),
+        })
+    }
+
+    fn filter(&mut self, field: &str, value: &str) -> Result<Box<dyn Query>> {
+        let f = self.idx.f;
+        let term = |fld: Field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(fld, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        Ok(match field {
+            "lang" => term(f.lang, &value.to_lowercase()),
+            "interview" => term(f.interview, value),
+            "speaker" => term_or_phrase(f.speaker, forms(value, Form::Exact))
+                .unwrap_or_else(|| any_of(vec![])),
+            "code" => self.code_keys(value)?,
+            attr => {
+                if !self
+                    .idx
+                    .meta
+                    .attributes
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case(attr))
+                {
+                    let mut known = vec!["lang", "speaker", "interview", "code"];
+                    known.extend(self.idx.meta.attributes.iter().map(String::as_str));
+                    return Err(Error::usage(format!(
+                        "unknown filter `{attr}:` (known: {})",
+                        known.join(", ")
+                    )));
+                }
+                term(
+                    f.attr,
+                    &format!("{}={}", attr.to_lowercase(), value.to_lowercase()),
+                )
+            }
+        })
+    }
+
+    fn project(&mut self) -> Result<&Project> {
+        if self.project.is_none() {
+            self.project = Some(Project::load(&self.idx.root)?.0);
+        }
+        Ok(self.project.as_ref().expect("just loaded"))
+    }
+
+    fn keys_query(&self, keys: HashSet<String>) -> Box<dyn Query> {
+        Box::new(TermSetQuery::new(
+            keys.into_iter()
+                .map(|k| Term::from_field_text(self.idx.f.key, &k)),
+        ))
+    }
+
+    /// `/regex/`: the segments whose text the regex matches, found by scanning the
+    /// transcripts (the index cannot answer arbitrary regexes).
+    fn regex_keys(&mut self, r: &str) -> Result<Box<dyn Query>> {
+        let re = regex::Regex::new(r).map_err(|e| Error::usage(format!("invalid regex: {e}")))?;
+        let mut keys = HashSet::new();
+        for (id, i) in &self.project()?.interviews {
+            for (lang, t) in &i.versions {
+                for s in t.segments.iter().filter(|s| re.is_match(&s.text)) {
+                    keys.insert(format!("{id}/{lang}/{}", s.index));
+                }
+            }
+        }
+        Ok(self.keys_query(keys))
+    }
+
+    /// `code:X`: segments overlapped by a coding with code X or one of its sub-codes.
+    fn code_keys(&mut self, code: &str) -> Result<Box<dyn Query>> {
+        let project = self.project()?;
+        let cb = project
+            .codebook
+            .as_ref()
+            .ok_or_else(|| Error::usage("the project has no codebook"))?;
+        if !cb.contains(code) {
+            return Err(Error::usage(format!(
+                "unknown code `{code}` in code: filter"
+            )));
+        }
+        let ids = cb.subtree_ids(code);
+        let all = codings::load_all(&self.idx.root, self.coder);
+        let mut wanted: BTreeMap<(String, String), Vec<(usize, usize)>> = BTreeMap::new();
+        for (file, c) in all.iter().filter(|(_, c)| ids.contains(&c.code)) {
+            wanted
+                .entry((file.interview.clone(), c.lang.clone()))
+                .or_default()
+                .push((c.start, c.end));
+        }
+        let mut keys = HashSet::new();
+        for ((interview, lang), spans) in wanted {
+            for (seg, a, b) in self.idx.segments_of(&interview, &lang)? {
+                if spans.iter().any(|(s, e)| *s < b && a < *e) {
+                    keys.insert(format!("{interview}/{lang}/{seg}"));
+                }
+            }
+        }
+        Ok(self.keys_query(keys))
+    }
+}
