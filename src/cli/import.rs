@@ -134,5 +134,17 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             eprintln!("{}:{line}: warning: {msg}", p.source.display());
         }
     }
+    // Keep an existing search index current, so the new text is searchable at once.
+    if intercode::search::SearchIndex::dir_of(&ctx.project).exists() {
+        let (project, _) = Project::load(&ctx.project)?;
+        let mut idx = super::search::open_index(&ctx.project, Some(&project))?;
+        for id in plan
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            idx.update_interview(&project, id)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -79,7 +79,7 @@ fn stem(folded: &str) -> String {
     }
 }
 
-/// Latin letters for a folded word.
+/// Latin letters for a folded Cyrillic (Russian or Serbian) word.
 pub fn transliterate(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len() + 4);
     for c in folded.chars() {
@@ -93,7 +93,7 @@ pub fn transliterate(folded: &str) -> String {
             'ж' => "zh",
             'з' => "z",
             'и' | 'і' => "i",
-            'й' => "y",
+            'й' | 'ј' => "y",
             'к' => "k",
             'л' => "l",
             'м' => "m",
@@ -107,7 +107,7 @@ pub fn transliterate(folded: &str) -> String {
             'ф' => "f",
             'х' => "kh",
             'ц' => "ts",
-            'ч' => "ch",
+            'ч' | 'ћ' => "ch",
             'ш' => "sh",
             'щ' => "shch",
             'ъ' | 'ь' => "",
@@ -115,15 +115,10 @@ pub fn transliterate(folded: &str) -> String {
             'ю' => "yu",
             'я' => "ya",
             'ї' => "yi",
-            // Serbian Cyrillic, as Serbian Latin writes it (then without diacritics).
-            'ђ' | 'đ' => "dj",
-            'ј' => "j",
+            'ђ' => "dj",
             'љ' => "lj",
             'њ' => "nj",
-            'ћ' | 'č' | 'ć' => "c",
-            'џ' => "dz",
-            'š' => "s",
-            'ž' => "z",
+            'џ' => "dzh",
             c => {
                 out.push(c);
                 continue;
@@ -132,6 +127,80 @@ pub fn transliterate(folded: &str) -> String {
         out.push_str(s);
     }
     out
+}
+
+/// Cyrillic letters for a folded Latin word (the inverse of [`transliterate`], as far as it
+/// goes; Serbian Latin letters read as their Cyrillic counterparts).
+fn to_cyrillic(latin: &str) -> String {
+    const DIGRAPHS: [(&str, char); 11] = [
+        ("shch", 'щ'),
+        ("zh", 'ж'),
+        ("kh", 'х'),
+        ("ts", 'ц'),
+        ("ch", 'ч'),
+        ("sh", 'ш'),
+        ("yu", 'ю'),
+        ("ya", 'я'),
+        ("yo", 'е'),
+        ("dj", 'ђ'),
+        ("dzh", 'џ'),
+    ];
+    let mut out = String::with_capacity(latin.len() * 2);
+    let mut rest = latin;
+    'outer: while let Some(c) = rest.chars().next() {
+        for (d, cy) in DIGRAPHS {
+            if rest.starts_with(d) {
+                out.push(cy);
+                rest = &rest[d.len()..];
+                continue 'outer;
+            }
+        }
+        out.push(match c {
+            'a' => 'а',
+            'b' => 'б',
+            'v' | 'w' => 'в',
+            'g' => 'г',
+            'd' => 'д',
+            'e' => 'е',
+            'z' | 'ž' => 'з',
+            'i' => 'и',
+            'j' => 'й',
+            'k' | 'q' => 'к',
+            'l' => 'л',
+            'm' => 'м',
+            'n' => 'н',
+            'o' => 'о',
+            'p' => 'п',
+            'r' => 'р',
+            's' => 'с',
+            't' => 'т',
+            'u' => 'у',
+            'f' => 'ф',
+            'h' => 'х',
+            'c' | 'č' | 'ć' => 'ч',
+            'y' => 'ы',
+            'x' => 'к',
+            'š' => 'ш',
+            'đ' => 'ђ',
+            other => other,
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The cross-script key of a folded word: Russian stem, written in Latin letters. Latin words
+/// are read as transliterated Russian first, so `zhitelstvo` and `жительства` meet at
+/// `zhitelstv`, `Beogradu` and `Београд` at `beograd`.
+fn translit_key(folded: &str) -> String {
+    let (ru, _) = stemmers();
+    if folded.chars().any(is_cyrillic) {
+        transliterate(&ru.stem(folded))
+    } else if folded.chars().any(|c| c.is_alphabetic()) {
+        transliterate(&ru.stem(&to_cyrillic(folded)))
+    } else {
+        folded.to_string()
+    }
 }
 
 /// The words of `text` in one form, appended to `out`.
@@ -150,7 +219,7 @@ pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
         let form = match form {
             Form::Exact => folded,
             Form::Stem => stem(&folded),
-            Form::Translit => transliterate(&folded),
+            Form::Translit => translit_key(&folded),
         };
         out.push(Word {
             from,
@@ -266,16 +335,15 @@ mod tests {
 
     #[test]
     fn translit_both_ways() {
-        assert_eq!(forms("Београд", Form::Translit), ["beograd"]);
-        assert_eq!(forms("Beograd", Form::Translit), ["beograd"]);
-        assert_eq!(
-            forms("вид на жительство", Form::Translit),
-            ["vid", "na", "zhitelstvo"]
-        );
-        assert_eq!(
-            forms("Vračar, Đorđe", Form::Translit),
-            ["vracar", "djordje"]
-        );
+        let t = |s: &str| forms(s, Form::Translit);
+        assert_eq!(t("Београд"), ["beograd"]);
+        assert_eq!(t("Београд"), t("Beograd"));
+        assert_eq!(t("Београде"), t("Beogradu"));
+        assert_eq!(t("вид на жительство"), t("vid na zhitelstvo"));
+        assert_eq!(t("жительства"), t("zhitelstvo"));
+        assert_eq!(t("Врачар"), t("Vračar"));
+        assert_eq!(t("Белград"), t("Belgrade"));
+        assert_eq!(transliterate("щука"), "shchuka");
     }
 
     #[test]

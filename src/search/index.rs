@@ -236,6 +236,16 @@ impl SearchIndex {
     }
 
     fn open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, String> {
+        // tantivy can panic on damaged files (arithmetic on garbage lengths); a damaged cache
+        // must only cost a rebuild, so a panic here is caught, silently, and reported as such.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let result = std::panic::catch_unwind(|| Self::try_open_existing(root, dir));
+        std::panic::set_hook(previous);
+        result.unwrap_or_else(|_| Err("it is damaged".into()))
+    }
+
+    fn try_open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, String> {
         if !dir.join(META_FILE).is_file() {
             return Err("there was none".into());
         }
