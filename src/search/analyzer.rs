@@ -40,7 +40,30 @@ fn is_combining(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    // Fast paths for ASCII and Cyrillic letters: the general Unicode tables are slow and
+    // these two scripts are nearly all the text.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if ('\u{0400}'..='\u{0481}').contains(&c) || ('\u{048A}'..='\u{04FF}').contains(&c) {
+        return true;
+    }
     c.is_alphanumeric() || is_combining(c)
+}
+
+/// Lower case of one character, with fast paths for ASCII and Russian letters.
+fn push_lower(c: char, out: &mut String) {
+    match c {
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        'a'..='z' | '0'..='9' | 'а'..='я' => out.push(c),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'ё' | 'Ё' => out.push('е'),
+        _ => {
+            for l in c.to_lowercase() {
+                out.push(if l == 'ё' { 'е' } else { l });
+            }
+        }
+    }
 }
 
 fn stemmers() -> &'static (Stemmer, Stemmer) {
@@ -57,9 +80,7 @@ fn stemmers() -> &'static (Stemmer, Stemmer) {
 fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars().filter(|c| !is_combining(*c)) {
-        for l in c.to_lowercase() {
-            out.push(if l == 'ё' { 'е' } else { l });
-        }
+        push_lower(c, &mut out);
     }
     out
 }
@@ -203,6 +224,28 @@ fn translit_key(folded: &str) -> String {
     }
 }
 
+thread_local! {
+    /// Stems of words already seen, per form: speech repeats its words (Zipf), so most
+    /// lookups hit, and stemming is the costly part of indexing.
+    static MEMO: std::cell::RefCell<[std::collections::HashMap<String, String>; 2]> = Default::default();
+}
+
+fn memo(which: usize, folded: String, f: fn(&str) -> String) -> String {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let map = &mut m[which];
+        if let Some(v) = map.get(&folded) {
+            return v.clone();
+        }
+        if map.len() > 200_000 {
+            map.clear(); // bounded: a long tail of rare words must not grow it forever
+        }
+        let v = f(&folded);
+        map.insert(folded, v.clone());
+        v
+    })
+}
+
 /// The words of `text` in one form, appended to `out`.
 pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
     let mut position = 0;
@@ -218,8 +261,8 @@ pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
         }
         let form = match form {
             Form::Exact => folded,
-            Form::Stem => stem(&folded),
-            Form::Translit => translit_key(&folded),
+            Form::Stem => memo(0, folded, stem),
+            Form::Translit => memo(1, folded, translit_key),
         };
         out.push(Word {
             from,

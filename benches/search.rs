@@ -1,0 +1,148 @@
+//! Search benchmark: import + index throughput, and warm query latency (p50/p99) for term,
+//! phrase and boolean queries at 100, 1,000 and 10,000 one-hour bilingual interviews, next to
+//! ripgrep (`rg -c -w -F`) running the same word queries over the same files in the same run.
+//! For exact-word queries (`=word`) our count of matching segments must equal rg's count of
+//! matching lines (each Zoom cue is one line), and the benchmark checks that it does.
+//!
+//! Run: `cargo bench --bench search` (sizes: `SEARCH_BENCH_SIZES=100,1000,10000`, the default).
+//! Corpora are generated into `target/bench-corpus/` once and reused.
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use intercode::search::SearchIndex;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const TERM: &[&str] = &["страх", "граница", "passport", "remote"];
+const PHRASE: &[&str] = &[
+    "\"вид на жительство\"",
+    "\"residence permit\"",
+    "\"хотела бы\"",
+];
+const BOOLEAN: &[&str] = &[
+    "страх AND граница",
+    "(afraid OR scary) -war",
+    "паспорт lang:ru -мобилизация",
+];
+const EXACT: &[&str] = &["=паспорт", "=граница", "=passport", "=border"];
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1e3)
+}
+
+fn corpus(n: usize) -> (PathBuf, u64) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-corpus/{n}"));
+    let done = dir.join("done");
+    if let Ok(s) = std::fs::read_to_string(&done) {
+        return (dir, s.trim().parse().unwrap_or(0));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let bytes = corpus::write_project(&dir, n, 2026).expect("write corpus");
+    std::fs::write(&done, bytes.to_string()).unwrap();
+    (dir, bytes)
+}
+
+/// (total matches, time) of `rg -c -w -F word` over the transcripts.
+fn rg(dir: &Path, word: &str) -> Option<(usize, Duration)> {
+    let t = Instant::now();
+    let out = std::process::Command::new("rg")
+        .args(["-c", "-w", "-F", "--no-filename", "-g", "*.vtt", "--", word])
+        .arg(dir.join("transcripts"))
+        .output()
+        .ok()?;
+    let d = t.elapsed();
+    let n = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse::<usize>().ok())
+        .sum();
+    Some((n, d))
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        return; // `cargo test --benches` should not generate gigabytes
+    }
+    let sizes: Vec<usize> = std::env::var("SEARCH_BENCH_SIZES")
+        .unwrap_or_else(|_| "100,1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let mut rows = Vec::new();
+    for n in sizes {
+        let (dir, bytes) = corpus(n);
+        let _ = std::fs::remove_dir_all(dir.join(".intercode"));
+        let t = Instant::now();
+        let (idx, _) = SearchIndex::open(&dir, None, &mut |_, _| {}).expect("index");
+        let build = t.elapsed();
+        let reopen = {
+            drop(idx);
+            let t = Instant::now();
+            let _ = SearchIndex::open(&dir, None, &mut |_, _| {}).expect("reopen");
+            t.elapsed()
+        };
+        let (idx, _) = SearchIndex::open(&dir, None, &mut |_, _| {}).expect("reopen");
+        let runs = if n >= 10_000 { 40 } else { 200 };
+        let measure = |qs: &[&str]| {
+            let mut v = Vec::new();
+            for _ in 0..runs {
+                for q in qs {
+                    let t = Instant::now();
+                    let r = idx.search(q, 10, None).expect("query");
+                    v.push(t.elapsed());
+                    std::hint::black_box(r);
+                }
+            }
+            (pct(&mut v, 0.5), pct(&mut v, 0.99))
+        };
+        let term = measure(TERM);
+        let phrase = measure(PHRASE);
+        let boolean = measure(BOOLEAN);
+        let exact = measure(EXACT);
+        // The same exact-word queries with ripgrep; counts must agree.
+        let mut rg_times = Vec::new();
+        let mut counts = Vec::new();
+        for q in EXACT {
+            let word = q.trim_start_matches('=');
+            let ours = idx.search(q, 1, None).expect("query").total;
+            if let Some((theirs, d)) = rg(&dir, word) {
+                assert_eq!(ours, theirs, "{n} interviews: `{q}` counts {ours} segments, rg -c -w -F counts {theirs} lines");
+                rg_times.push(d);
+                counts.push(format!("{word} {ours}"));
+            }
+        }
+        let rg_p50 = (!rg_times.is_empty()).then(|| pct(&mut rg_times, 0.5));
+        rows.push((
+            n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts,
+        ));
+        eprintln!("done: {n} interviews");
+    }
+    println!("search benchmark (warm queries in process, limit 10, highlights and translations included)");
+    println!();
+    println!("| interviews | VTT MB | import+index | MB/s | reopen | term p50/p99 ms | phrase p50/p99 ms | boolean p50/p99 ms | exact word p50/p99 ms | rg -c -w -F p50 ms | rg / exact | equal counts |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts) in rows {
+        println!(
+            "| {n} | {:.0} | {:.1} s | {:.1} | {} ms | {} / {} | {} / {} | {} / {} | {} / {} | {} | {} | {} |",
+            bytes as f64 / 1e6,
+            build.as_secs_f64(),
+            bytes as f64 / 1e6 / build.as_secs_f64(),
+            ms(reopen),
+            ms(term.0), ms(term.1),
+            ms(phrase.0), ms(phrase.1),
+            ms(boolean.0), ms(boolean.1),
+            ms(exact.0), ms(exact.1),
+            rg_p50.map_or("-".into(), ms),
+            rg_p50.map_or("-".into(), |r| format!("{:.0}x", r.as_secs_f64() / exact.0.as_secs_f64())),
+            counts.join(", "),
+        );
+    }
+}
