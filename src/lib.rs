@@ -2,12 +2,13 @@
 //!
 //! This crate is the product's core. It reads a project folder (transcripts in several
 //! formats and encodings, participant attributes, a codebook and survey figures), and knows
-//! nothing of terminals: the command line (`cli`) and, later, the terminal UI are thin shells
-//! over it.
+//! nothing of terminals: the command line (`cli`, in the binary) and the terminal UI ([`tui`],
+//! the only module that uses ratatui) are thin shells over it.
 //!
 //! - [`transcript`]: the transcript model, canonical text and code point positions, importers,
 //!   encoding detection and cross-language alignment;
 //! - [`project`]: the project folder and its validation;
+//! - [`report`]: frequencies, co-occurrence and survey evidence;
 //! - [`search`]: the tantivy index, the query language and hits with highlights;
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
@@ -21,8 +22,10 @@ pub mod error;
 pub mod fsutil;
 pub mod jsonloc;
 pub mod project;
+pub mod report;
 pub mod search;
 pub mod transcript;
+pub mod tui;
 
 pub use error::{Error, Problem, Result, Severity};
 pub use project::{Interview, Project};

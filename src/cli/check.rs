@@ -146,7 +146,7 @@ fn summary(project: &Project, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// What a bare `intercode` prints until the terminal UI exists: the summary and next steps.
+/// What a bare `intercode` prints when it is not on a terminal: the summary and next steps.
 pub fn overview(ctx: &Context, out: &mut dyn Write) -> CmdResult {
     let code = run(ctx, Args { quiet: false }, out)?;
     writeln!(out)?;

@@ -23,8 +23,9 @@ use std::process::ExitCode;
     version,
     about = "Qualitative coding of bilingual interview transcripts",
     long_about = "Qualitative coding of bilingual (Russian/English) interview transcripts: import Zoom \
-                  transcripts, check a project, read transcripts.\n\nRun inside a project folder (one \
-                  with transcripts/ and codebook/) or pass --project DIR.",
+                  transcripts, read and code them, search both languages, report.\n\nWithout a command, \
+                  opens the terminal UI on the project. Run inside a project folder (one with \
+                  transcripts/ and codebook/) or pass --project DIR.",
     after_help = "Examples:\n  intercode check\n  intercode import ~/Downloads/P07.ru.vtt\n  intercode transcript P01 --lang en"
 )]
 pub struct Cli {
@@ -114,7 +115,7 @@ pub fn main() -> ExitCode {
         Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
         Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),
-        None => check::overview(&ctx, &mut out),
+        None => tui(&ctx, &mut out),
     };
     let result = result.and_then(|code| {
         out.flush()?;
@@ -124,6 +125,18 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => report(&err),
     }
+}
+
+/// A bare `intercode`: the terminal UI on a terminal, the project overview otherwise.
+fn tui(ctx: &Context, out: &mut dyn Write) -> CmdResult {
+    use std::io::IsTerminal;
+    if !(io::stdout().is_terminal() && io::stdin().is_terminal()) {
+        return check::overview(ctx, out);
+    }
+    intercode::Project::ensure_project_dir(&ctx.project)?;
+    let coder = intercode::codings::resolve_coder(ctx.coder.as_deref())?;
+    intercode::tui::run(&ctx.project, &coder)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints an error and chooses the exit code: usage problems 2, everything else 1.

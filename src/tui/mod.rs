@@ -1,0 +1,50 @@
+//! The terminal UI: read, code, search and report without leaving the keyboard. The only
+//! part of intercode that knows about terminals (ratatui + crossterm); all the work is done
+//! by the core. State and updates are in `app`, drawing in `draw`, key bindings in `keymap`,
+//! transcript layout in `layout`, and the search thread in `worker`.
+
+pub mod app;
+pub mod draw;
+pub mod keymap;
+pub mod layout;
+pub mod worker;
+
+pub use app::{App, View};
+
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
+use std::path::Path;
+use std::time::Duration;
+
+/// Runs the TUI on a project until the user quits. The terminal is restored on quit, on
+/// Ctrl-C (a key in raw mode) and on panic.
+pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
+    let mut app = App::new(root, coder, true)?;
+    let mut terminal = ratatui::init();
+    // ratatui's panic hook restores the screen; this one first turns mouse reporting off.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = (|| -> anyhow::Result<()> {
+        loop {
+            terminal.draw(|f| app.draw(f))?;
+            if app.quit {
+                return Ok(());
+            }
+            // Wait for input, but wake up to show search results and indexing progress.
+            if event::poll(Duration::from_millis(40))? {
+                app.handle_event(event::read()?);
+                while event::poll(Duration::ZERO)? {
+                    app.handle_event(event::read()?);
+                }
+            }
+            app.drain_worker();
+        }
+    })();
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
