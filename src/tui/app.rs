@@ -797,28 +797,34 @@ impl App {
             self.set_status("nothing to find: press / first");
             return;
         };
-        let fold = |s: &str| s.to_lowercase().replace('ё', "е");
-        let hay = fold(t.text());
-        let needle = fold(&needle);
-        // Positions of matches in code points of the folded text (folding keeps lengths
-        // for Russian and English).
-        let cur_byte = hay
-            .char_indices()
-            .nth(ts.cursor)
-            .map_or(hay.len(), |(b, _)| b);
-        let found = if forward {
-            hay[(cur_byte + 1).min(hay.len())..]
-                .find(&needle)
-                .map(|i| i + cur_byte + 1)
-                .or_else(|| hay.find(&needle))
-        } else {
-            hay[..cur_byte]
-                .rfind(&needle)
-                .or_else(|| hay.rfind(&needle))
+        // Fold case and ё one character to one character, so positions stay code points
+        // of the transcript text.
+        let fold1 = |c: char| {
+            let l = c.to_lowercase().next().unwrap_or(c);
+            if l == 'ё' {
+                'е'
+            } else {
+                l
+            }
         };
+        let hay: Vec<char> = t.text().chars().map(fold1).collect();
+        let needle: Vec<char> = needle.chars().map(fold1).collect();
+        let matches_at =
+            |i: usize| hay.len() >= i + needle.len() && hay[i..i + needle.len()] == needle[..];
+        let n = hay.len();
+        let found = if forward {
+            (ts.cursor + 1..n)
+                .chain(0..=ts.cursor.min(n.saturating_sub(1)))
+                .find(|i| matches_at(*i))
+        } else {
+            (0..ts.cursor)
+                .rev()
+                .chain((ts.cursor..n).rev())
+                .find(|i| matches_at(*i))
+        };
+        let needle: String = needle.into_iter().collect();
         match found {
-            Some(b) => {
-                let pos = hay[..b].chars().count();
+            Some(pos) => {
                 self.move_cursor(move |_, _| pos);
                 self.set_status(format!("found “{needle}”"));
             }

@@ -1,0 +1,439 @@
+//! The terminal UI on ratatui's TestBackend: each view is driven with the same key events a
+//! user sends, drawn, and the screen (text and, where it matters, styles) is checked.
+
+use intercode::tui::keymap::Action;
+use intercode::tui::{App, View};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::style::Color;
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["transcripts", "codebook", "codings/ana", "codings/boris"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for e in std::fs::read_dir(repo.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x != "lock") && p.is_file() {
+                std::fs::copy(&p, dir.join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    (tmp, dir)
+}
+
+struct Ui {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Ui {
+    fn new(dir: &Path, coder: &str, w: u16, h: u16, search: bool) -> Ui {
+        let mut app = App::new(dir, coder, search).unwrap();
+        app.color = true;
+        let mut ui = Ui {
+            app,
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+        };
+        ui.draw();
+        ui
+    }
+
+    fn draw(&mut self) {
+        let app = &mut self.app;
+        self.term.draw(|f| app.draw(f)).unwrap();
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.draw();
+        self
+    }
+
+    fn keys(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    fn screen(&self) -> String {
+        buffer_text(self.term.backend().buffer())
+    }
+}
+
+fn buffer_text(b: &Buffer) -> String {
+    let mut s = String::new();
+    for y in 0..b.area.height {
+        for x in 0..b.area.width {
+            s.push_str(b[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn interview_list_shows_participants_by_attribute() {
+    let (_t, dir) = sample();
+    let ui = Ui::new(&dir, "tester", 120, 20, false);
+    let s = ui.screen();
+    assert!(
+        s.contains("1 Interviews") && s.contains("6 Suggestions"),
+        "{s}"
+    );
+    for id in ["P01", "P06"] {
+        assert!(s.contains(id));
+    }
+    assert!(
+        s.contains("gender: female") && s.contains("age_group: 30-39"),
+        "{s}"
+    );
+    assert!(s.contains("tester │ - │ saved"), "{s}");
+}
+
+#[test]
+fn open_code_with_the_picker_undo_and_redo() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 120, 30, false);
+    ui.key(KeyCode::Enter);
+    let s = ui.screen();
+    assert!(s.contains("P01 (ru, 30-39, female)"), "{s}");
+    assert!(
+        s.contains("00:00:02  Интервьюер") && s.contains("Добрый день! Катя, вы меня слышите?"),
+        "{s}"
+    );
+    // Parallel view: the English text beside the Russian.
+    ui.keys("t");
+    assert!(
+        ui.screen()
+            .contains("│ Interviewer: Good afternoon! Katya, can you hear me?"),
+        "{}",
+        ui.screen()
+    );
+    // Select three words of the first segment and code them through the picker.
+    ui.keys("vwww");
+    let sel = ui.app.selection().unwrap();
+    assert_eq!(sel, 0..20, "Добрый день! Катя, в");
+    ui.keys("c");
+    assert!(ui.screen().contains("> ▏"));
+    ui.keys("fear.dep");
+    let s = ui.screen();
+    assert!(
+        s.contains("fear.deportation — Deportation from Serbia"),
+        "{s}"
+    );
+    assert!(s.contains("Include:"), "the picker shows the criteria: {s}");
+    ui.key(KeyCode::Enter);
+    let s = ui.screen();
+    assert!(s.contains("coded fear.deportation (0..20), saved"), "{s}");
+    // The stripe, in the code's colour, on the coded line.
+    let b = ui.term.backend().buffer().clone();
+    let row = (0..b.area.height)
+        .find(|y| buffer_line(&b, *y).contains("Добрый день"))
+        .unwrap();
+    assert_eq!(b[(0, row)].symbol(), "▌");
+    let colour = ui.app.code_color("fear.deportation").unwrap().to_string();
+    let rgb = u32::from_str_radix(&colour[1..], 16).unwrap();
+    assert_eq!(
+        b[(0, row)].fg,
+        Color::Rgb((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8)
+    );
+    // And on disk.
+    let on_disk = || intercode::codings::load_all(&dir, Some("tester")).len();
+    assert_eq!(on_disk(), 1);
+    ui.keys("u");
+    assert!(ui.screen().contains("undid: added fear.deportation"));
+    assert_eq!(on_disk(), 0);
+    assert_ne!(ui.term.backend().buffer()[(0, row)].symbol(), "▌");
+    ui.keys("U");
+    assert_eq!(on_disk(), 1);
+    // Memo and removal on the coding under the cursor.
+    ui.keys("gm");
+    ui.keys("irony?");
+    ui.key(KeyCode::Enter);
+    assert_eq!(
+        intercode::codings::load_all(&dir, Some("tester")).files[0].codings[0].memo,
+        "irony?"
+    );
+    ui.keys("x");
+    assert_eq!(on_disk(), 0);
+}
+
+fn buffer_line(b: &Buffer, y: u16) -> String {
+    (0..b.area.width).map(|x| b[(x, y)].symbol()).collect()
+}
+
+#[test]
+fn cursor_moves_by_grapheme_word_segment_and_turn() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 100, 30, false);
+    ui.key(KeyCode::Enter);
+    let cur = |ui: &Ui| ui.app.transcript.as_ref().unwrap().cursor;
+    ui.keys("l");
+    assert_eq!(cur(&ui), 1);
+    ui.keys("w");
+    assert_eq!(cur(&ui), 7); // "Добрый |день"
+    ui.keys("b");
+    assert_eq!(cur(&ui), 0);
+    ui.keys("j");
+    let t = ui.app.project.interviews["P01"].versions["ru"].clone();
+    assert_eq!(cur(&ui), t.segment_span(1).start);
+    ui.keys("J");
+    assert_eq!(cur(&ui), t.segment_span(2).start, "next turn");
+    ui.keys("K");
+    assert_eq!(cur(&ui), t.segment_span(1).start);
+    ui.keys("G");
+    assert_eq!(t.segment_at(cur(&ui)), Some(t.segments.len() - 1));
+    let last: String = t.segments.last().unwrap().text.chars().take(10).collect();
+    assert!(ui.screen().contains(&last), "{}", ui.screen());
+    ui.keys("L");
+    assert_eq!(
+        ui.app.transcript.as_ref().unwrap().lang,
+        "en",
+        "switched language at the aligned place"
+    );
+}
+
+#[test]
+fn mouse_click_places_the_cursor_and_drag_selects() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 100, 30, false);
+    ui.key(KeyCode::Enter);
+    let b = ui.term.backend().buffer().clone();
+    let row = (0..b.area.height)
+        .find(|y| buffer_line(&b, *y).contains("Добрый день"))
+        .unwrap();
+    let mouse = |kind, column| MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    ui.app
+        .handle_mouse(mouse(MouseEventKind::Down(MouseButton::Left), 4 + 7));
+    assert_eq!(ui.app.transcript.as_ref().unwrap().cursor, 7);
+    ui.app
+        .handle_mouse(mouse(MouseEventKind::Drag(MouseButton::Left), 4 + 10));
+    ui.app
+        .handle_mouse(mouse(MouseEventKind::Up(MouseButton::Left), 4 + 10));
+    assert_eq!(ui.app.selection(), Some(7..11));
+    ui.draw();
+}
+
+#[test]
+fn tiny_terminals_get_a_message_and_never_panic() {
+    let (_t, dir) = sample();
+    for (w, h) in [(39, 11), (10, 3), (1, 1), (40, 12), (41, 13)] {
+        let mut ui = Ui::new(&dir, "tester", w, h, false);
+        ui.key(KeyCode::Enter)
+            .keys("tvwwwc")
+            .keys("fear")
+            .key(KeyCode::Esc)
+            .keys("3456?");
+        ui.key(KeyCode::Esc);
+        let s = ui.screen();
+        if w < 40 || h < 12 {
+            assert!(
+                s.replace('\n', "").contains("needs") || w < 10,
+                "{w}x{h}: {s}"
+            );
+        } else {
+            assert!(s.contains("intercode"), "{w}x{h}: {s}");
+        }
+    }
+}
+
+#[test]
+fn escape_sequences_in_transcripts_never_reach_the_screen() {
+    let (_t, dir) = sample();
+    // Written straight into the project (not imported), with a hostile speaker name too.
+    std::fs::write(
+        dir.join("transcripts/P00.en.vtt"),
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Eve\u{1b}[31m>\u{1b}]0;owned\u{7}Hello \u{1b}[2J there\u{9b}1m\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("codebook/evil.txt"), "").unwrap();
+    let mut ui = Ui::new(&dir, "tester", 100, 20, false);
+    ui.key(KeyCode::Enter);
+    let s = ui.screen();
+    assert!(s.contains("Hello") && s.contains("there"), "{s}");
+    assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{s:?}");
+}
+
+#[test]
+fn blind_coding_hides_other_coders_until_asked() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 100, 40, false);
+    ui.key(KeyCode::Enter);
+    assert!(!ui.screen().contains('┆'));
+    ui.keys("o");
+    assert!(
+        ui.screen().contains('┆'),
+        "other coders' stripes: {}",
+        ui.screen()
+    );
+    assert!(ui.screen().contains("showing other coders' codings"));
+}
+
+#[test]
+fn find_in_transcript_and_help_from_the_live_keymap() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 100, 40, false);
+    ui.key(KeyCode::Enter).keys("/").keys("боравак");
+    ui.key(KeyCode::Enter);
+    let (t, ts) = ui.app.current().unwrap();
+    let pos = ts.cursor;
+    assert_eq!(t.slice(pos..pos + 7).to_lowercase(), "боравак");
+    ui.keys("n");
+    assert!(ui.app.transcript.as_ref().unwrap().cursor > pos);
+    ui.keys("?");
+    let s = ui.screen();
+    assert!(
+        s.contains("help · any key closes") && s.contains("u ") && s.contains("undo"),
+        "{s}"
+    );
+    ui.keys("q");
+    assert!(!ui.app.quit, "a key closes the help first");
+    // A patched keymap shows in the help.
+    ui.app.keymap.patch(r#"{"ctrl-z": "undo"}"#);
+    ui.keys("?");
+    assert!(ui.screen().contains("ctrl-z"));
+}
+
+#[test]
+fn live_search_and_jump_to_a_hit() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 110, 30, true);
+    ui.keys("4");
+    assert_eq!(ui.app.view, View::Search);
+    ui.keys("\"вид на жительство\"");
+    ui.app.wait_for_search();
+    ui.draw();
+    let s = ui.screen();
+    assert!(s.contains("вид на жительство") && s.contains("⇄"), "{s}");
+    assert!(ui.app.search.total > 3);
+    // Highlights are drawn bold yellow.
+    let b = ui.term.backend().buffer();
+    let hl = (0..b.area.height)
+        .flat_map(|y| (0..b.area.width).map(move |x| (x, y)))
+        .find(|p| b[*p].symbol() == "в" && b[*p].fg == Color::Yellow);
+    assert!(hl.is_some(), "a highlighted hit");
+    let hit = ui.app.search.hits[1].clone();
+    ui.key(KeyCode::Down).key(KeyCode::Enter);
+    assert_eq!(ui.app.view, View::Transcript);
+    let (_, ts) = ui.app.current().unwrap();
+    assert_eq!(
+        (ts.interview.as_str(), ts.lang.as_str()),
+        (hit.interview.as_str(), hit.lang.as_str())
+    );
+    assert!(ui.screen().contains("вид на жительство"));
+    // A query that does not parse says where.
+    ui.keys("4");
+    ui.key(KeyCode::Char('('));
+    ui.app.wait_for_search();
+    ui.draw();
+    assert!(ui.screen().contains("column"), "{}", ui.screen());
+}
+
+#[test]
+fn codebook_view_shows_criteria_and_edits() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 120, 40, false);
+    ui.keys("3");
+    let s = ui.screen();
+    assert!(
+        s.contains("fear.deportation") && s.contains("Description"),
+        "{s}"
+    );
+    ui.keys("a").keys("family");
+    ui.key(KeyCode::Enter);
+    assert!(ui.screen().contains("added fear.family"), "{}", ui.screen());
+    let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
+    assert!(cb.contains("\"fear.family\""));
+    ui.keys("jr");
+    for _ in 0..30 {
+        ui.key(KeyCode::Backspace);
+    }
+    ui.keys("Fear (all kinds)");
+    ui.key(KeyCode::Enter);
+    let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
+    assert!(
+        cb.contains("Fear (all kinds)") || cb.contains("\"Fear (all kinds)\""),
+        "renamed"
+    );
+}
+
+#[test]
+fn report_view_counts_codings_beside_survey_figures() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 140, 40, false);
+    ui.keys("5");
+    let s = ui.screen();
+    assert!(
+        s.contains("passages by code · your codings") && s.contains("57.4%"),
+        "{s}"
+    );
+    ui.keys("A");
+    let s = ui.screen();
+    assert!(s.contains("all coders"));
+    // With both sample coders counted, fear.speaking_out has bars and co-occurrences show.
+    let line = s
+        .lines()
+        .find(|l| l.contains("fear.speaking_out "))
+        .unwrap()
+        .to_string();
+    assert!(line.contains('█'), "{line}");
+    assert!(s.contains(" + "), "co-occurrence pairs: {s}");
+}
+
+#[test]
+fn suggestions_are_accepted_or_rejected_one_by_one() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 120, 30, false);
+    ui.keys("6");
+    let n = ui.app.suggestions.len();
+    assert!(n > 10);
+    assert!(ui
+        .screen()
+        .contains("suggestion(s) from the codebook's rules"));
+    ui.keys("d");
+    assert_eq!(ui.app.suggestions.len(), n - 1);
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.app.suggestions.len(), n - 2);
+    let all = intercode::codings::load_all(&dir, Some("tester"));
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        all.files[0].codings[0].origin,
+        intercode::codings::Origin::SuggestedAccepted
+    );
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 100, 30, false);
+    ui.app.color = false;
+    ui.key(KeyCode::Enter).keys("Vc").keys("fear");
+    ui.key(KeyCode::Enter);
+    ui.keys("5");
+    let b = ui.term.backend().buffer();
+    for y in 0..b.area.height {
+        for x in 0..b.area.width {
+            assert!(!matches!(b[(x, y)].fg, Color::Rgb(..)), "colour at {x},{y}");
+        }
+    }
+}
+
+#[test]
+fn every_action_has_a_help_line() {
+    for a in Action::ALL {
+        assert!(!a.help().is_empty() && !a.id().is_empty());
+    }
+}
