@@ -117,10 +117,16 @@ fn open_code_with_the_picker_undo_and_redo() {
         "{}",
         ui.screen()
     );
-    // Select three words of the first segment and code them through the picker.
-    ui.keys("vwww");
+    // Select three whole words of the first segment and code them through the picker.
+    ui.keys("vww");
     let sel = ui.app.selection().unwrap();
-    assert_eq!(sel, 0..20, "Добрый день! Катя, в");
+    assert_eq!(sel, 0..11, "Добрый день");
+    ui.keys("w");
+    let sel = ui.app.selection().unwrap();
+    assert_eq!(sel, 0..17, "Добрый день! Катя");
+    ui.keys("l");
+    assert_eq!(ui.app.selection().unwrap(), 0..18, "one more character");
+    ui.keys("h");
     ui.keys("c");
     assert!(ui.screen().contains("> ▏"));
     ui.keys("fear.dep");
@@ -132,7 +138,7 @@ fn open_code_with_the_picker_undo_and_redo() {
     assert!(s.contains("Include:"), "the picker shows the criteria: {s}");
     ui.key(KeyCode::Enter);
     let s = ui.screen();
-    assert!(s.contains("coded fear.deportation (0..20), saved"), "{s}");
+    assert!(s.contains("coded fear.deportation (0..17), saved"), "{s}");
     // The stripe, in the code's colour, on the coded line.
     let b = ui.term.backend().buffer().clone();
     let row = (0..b.area.height)

@@ -483,6 +483,13 @@ impl SearchIndex {
                 score,
             });
         }
+        // Equal scores come back in index order, which depends on how the index was built;
+        // order them by place so the same query always lists the same hits the same way.
+        hits.sort_by(|a, b| {
+            b.score.total_cmp(&a.score).then_with(|| {
+                (&a.interview, &a.lang, a.segment).cmp(&(&b.interview, &b.lang, b.segment))
+            })
+        });
         Ok(Results {
             query: q.to_string(),
             total,

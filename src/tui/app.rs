@@ -507,11 +507,13 @@ impl App {
                 Reply::Progress { done, total } => {
                     self.index_state = format!("indexing {done}/{total}")
                 }
+                // The index state has its own place in the status bar: the message line stays
+                // with what the user did last.
                 Reply::Ready { segments, rebuilt } => {
-                    self.index_state = format!("{segments} segments");
-                    if let Some(why) = rebuilt {
-                        self.set_status(format!("search index built ({why})"));
-                    }
+                    self.index_state = match rebuilt {
+                        Some(_) => format!("built, {segments} segments"),
+                        None => format!("{segments} segments"),
+                    };
                 }
                 Reply::Failed(e) => {
                     self.index_state = "unavailable".into();
@@ -629,6 +631,19 @@ impl App {
         match a {
             Left => self.move_cursor(|t, c| cp_of(t, prev_boundary(t.text(), t.byte_offset(c)))),
             Right => self.move_cursor(|t, c| cp_of(t, next_boundary(t.text(), t.byte_offset(c)))),
+            // While selecting, a word step extends to the end of the next word, so `v w w`
+            // selects two whole words; otherwise it goes to the next word's start.
+            WordNext if self.transcript.as_ref().is_some_and(|t| t.anchor.is_some()) => self
+                .move_cursor(|t, c| {
+                    let text = t.text();
+                    let from = next_boundary(text, t.byte_offset(c));
+                    text[from..]
+                        .split_word_bound_indices()
+                        .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
+                        .map_or(c, |(i, w)| {
+                            cp_of(t, prev_boundary(text, from + i + w.len()))
+                        })
+                }),
             WordNext => self.move_cursor(|t, c| {
                 let b = t.byte_offset(c);
                 let text = t.text();

@@ -1,0 +1,195 @@
+//! The real binary in a real terminal (tmux): open P01, show the parallel view, select a
+//! passage, code it with a sub-code of fear through the picker, see the stripe, undo and
+//! redo, search a Russian phrase and jump to a hit, open the report, quit; then the coding is
+//! on disk and `intercode code list` shows it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    // CI installs tmux (see .ci/run); a developer machine without it skips this test.
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "tmux is required in CI"
+    );
+    ok
+}
+
+struct Tmux {
+    socket: PathBuf,
+    session: String,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S").arg(&self.socket);
+        c
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let ok = self
+            .cmd()
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn literal(&self, text: &str) {
+        let ok = self
+            .cmd()
+            .args(["send-keys", "-l", "-t", &self.session, text])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn screen(&self) -> String {
+        let o = self
+            .cmd()
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn expect(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for `{text}`; the screen shows:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn copy_sample(dir: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["transcripts", "codebook"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for e in std::fs::read_dir(repo.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, dir.join(sub).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_first_coding_session_in_a_real_terminal() {
+    if !have_tmux() {
+        eprintln!("skipping: tmux not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    copy_sample(&dir);
+    let bin = env!("CARGO_BIN_EXE_intercode");
+    let t = Tmux {
+        socket: tmp.path().join("tmux.sock"),
+        session: "ic".into(),
+    };
+    let launch = format!(
+        "cd '{}' && LANG=C.UTF-8 '{bin}' --coder e2e; echo EXITED $?; sleep 60",
+        dir.display()
+    );
+    let ok = t
+        .cmd()
+        .args([
+            "-u",
+            "new-session",
+            "-d",
+            "-s",
+            "ic",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            &launch,
+        ])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+
+    t.expect("1 Interviews");
+    t.expect("P01");
+    t.send(&["Enter"]);
+    t.expect("P01 (ru, 30-39, female)");
+    t.send(&["t"]);
+    t.expect("│ Interviewer: Good afternoon!");
+    // Select "Добрый день" and code it as fear.speaking_out through the picker.
+    t.send(&["v", "w", "w"]);
+    t.expect("selecting");
+    t.send(&["c"]);
+    t.expect("code the selection");
+    t.literal("speaking");
+    t.expect("fear.speaking_out");
+    t.send(&["Enter"]);
+    let s = t.expect("coded fear.speaking_out");
+    let line = s.lines().find(|l| l.contains("Добрый день")).unwrap();
+    assert!(line.starts_with('▌'), "the stripe in the gutter: {line}");
+    t.send(&["u"]);
+    let s = t.expect("undid: added fear.speaking_out");
+    assert!(!s
+        .lines()
+        .find(|l| l.contains("Добрый день"))
+        .unwrap()
+        .starts_with('▌'));
+    t.send(&["U"]);
+    t.expect("redid: added fear.speaking_out");
+    // Search a Russian phrase in every interview and jump to a hit.
+    t.send(&["4"]);
+    t.expect("search all interviews");
+    t.literal("\"вид на жительство\"");
+    t.expect("Давайте поговорим про вид на жительство");
+    t.send(&["Enter"]);
+    t.expect("ru segment");
+    let s = t.expect("2 Transcript");
+    assert!(
+        s.contains("вид на жительство"),
+        "the hit is on screen:\n{s}"
+    );
+    t.send(&["5"]);
+    t.expect("passages by code");
+    t.send(&["q"]);
+    t.expect("EXITED 0");
+
+    let o = Command::new(bin)
+        .args([
+            "--project",
+            dir.to_str().unwrap(),
+            "code",
+            "list",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["code"], "fear.speaking_out");
+    assert_eq!(rows[0]["coder"], "e2e");
+    assert_eq!(rows[0]["interview"], "P01");
+    assert_eq!(rows[0]["quote"], "Добрый день");
+}
