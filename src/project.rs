@@ -104,7 +104,9 @@ impl Project {
             .filter(|p| p.is_file())
             .collect();
         entries.sort();
-        for path in entries {
+        // Parsing is the costly part: do it on every core first, then assemble in order.
+        let parsed = parse_all(&entries);
+        for (path, result) in entries.into_iter().zip(parsed) {
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -137,7 +139,7 @@ impl Project {
                 ));
                 continue;
             }
-            match transcript::parse_file(&path) {
+            match result.expect("parsed every transcript name") {
                 Ok(imp) => {
                     for (line, msg) in &imp.warnings {
                         problems.push(Problem::warning(rel(root, &path), Some(*line), msg.clone()));
@@ -239,6 +241,35 @@ impl Project {
             ))
         })
     }
+}
+
+/// Parses every file that is named like a transcript, in parallel; other entries get `None`.
+fn parse_all(paths: &[PathBuf]) -> Vec<Option<Result<transcript::Imported>>> {
+    let wanted = |p: &PathBuf| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n != "participants.csv" && !n.starts_with('.') && split_transcript_name(n).is_some()
+        })
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|p| wanted(p).then(|| transcript::parse_file(p)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

@@ -283,6 +283,9 @@ impl App {
                     let mut run_style = Style::default();
                     for gph in text.graphemes(true) {
                         let n = gph.chars().count();
+                        if used + super::layout::grapheme_width(gph) > left_w {
+                            break; // a hanging space at the end of a wrapped line
+                        }
                         let mut style = Style::default();
                         if let Some(i) = here
                             .iter()

@@ -72,7 +72,8 @@ pub fn wrap(text: &str, base: usize, width: usize) -> Vec<(usize, usize)> {
     for g in text.graphemes(true) {
         let w = grapheme_width(g);
         let n = g.chars().count();
-        if col + w > width && col > 0 {
+        // A space may hang past the edge (it is where the line breaks); anything else wraps.
+        if col + w > width && col > 0 && g != " " {
             match last_break.filter(|(p, _)| *p > line_start) {
                 Some((p, c)) => {
                     lines.push((line_start, p));
