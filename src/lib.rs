@@ -13,8 +13,10 @@
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
 //! - [`autocode`]: rule-based coding suggestions;
+//! - [`agreement`]: inter-coder agreement statistics and disagreements;
 //! - [`error`]: errors and validation problems, each naming a file and line.
 
+pub mod agreement;
 pub mod autocode;
 pub mod codebook;
 pub mod codings;

@@ -2,6 +2,7 @@
 //! subcommand. Each subcommand parses nothing itself, calls the core, and prints to the
 //! writer it is given (stdout for data), so output can be tested without a terminal.
 
+mod agree;
 mod autocode;
 mod check;
 mod code;
@@ -74,6 +75,11 @@ enum Command {
         after_help = "Examples:\n  intercode autocode --coder ana\n  intercode autocode --coder ana --code fear --apply"
     )]
     Autocode(autocode::Args),
+    /// Inter-coder agreement: percent agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha
+    #[command(
+        after_help = "Examples:\n  intercode agree --coders ana,boris\n  intercode agree --coders ana,boris --unit char --code fear --format json\n  intercode agree --coders ana,boris --disagreements\n  intercode agree --matrix ratings.csv\n\nDefinitions: docs/agreement.md. A statistic that is undefined for the data is shown as - (null in JSON)."
+    )]
+    Agree(agree::Args),
     /// Show and edit the code tree
     #[command(
         after_help = "Examples:\n  intercode codebook list\n  intercode codebook merge fear.surveillance security.border"
@@ -115,6 +121,7 @@ pub fn main() -> ExitCode {
         Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
         Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),
+        Some(Command::Agree(a)) => agree::run(&ctx, a, &mut out),
         None => tui(&ctx, &mut out),
     };
     let result = result.and_then(|code| {
