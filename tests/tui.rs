@@ -443,3 +443,51 @@ fn every_action_has_a_help_line() {
         assert!(!a.help().is_empty() && !a.id().is_empty());
     }
 }
+
+#[test]
+fn disagreements_are_walked_into_a_consensus_coder() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 120, 30, false);
+    ui.keys("7");
+    assert_eq!(ui.app.view, View::Disagreements);
+    assert_eq!(ui.app.compared, ["ana", "boris"]);
+    let n = ui.app.disputes.len();
+    assert!(n > 20, "the sample coders disagree on some passages: {n}");
+    let s = ui.screen();
+    assert!(
+        s.contains("ana vs boris") && s.contains("< take ana"),
+        "{s}"
+    );
+    let first = ui.app.disputes[0].clone();
+    ui.keys("<");
+    assert_eq!(ui.app.disputes.len(), n - 1, "{}", ui.app.status);
+    assert!(ui.screen().contains("took ana"), "{}", ui.screen());
+    let consensus = intercode::codings::load_all(&dir, Some("consensus"));
+    let codes: Vec<String> = consensus.iter().map(|(_, c)| c.code.clone()).collect();
+    let mut expected = first.codes["ana"].clone();
+    expected.sort();
+    let mut got = codes.clone();
+    got.sort();
+    got.dedup();
+    assert_eq!(got, expected);
+    ui.keys("=");
+    assert!(ui.screen().contains("took both"), "{}", ui.screen());
+    ui.keys("0");
+    assert!(ui.screen().contains("took neither"), "{}", ui.screen());
+    assert_eq!(ui.app.disputes.len(), n - 3);
+    // Decisions survive a restart: decided passages are not offered again.
+    let mut again = Ui::new(&dir, "tester", 120, 30, false);
+    again.keys("7");
+    assert_eq!(
+        again.app.disputes.len(),
+        n - 3,
+        "every decision is remembered, `neither` too"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("codings/consensus/decisions.tsv"))
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
+}

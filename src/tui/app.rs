@@ -26,16 +26,18 @@ pub enum View {
     Search,
     Report,
     Suggestions,
+    Disagreements,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Interviews,
         View::Transcript,
         View::Codebook,
         View::Search,
         View::Report,
         View::Suggestions,
+        View::Disagreements,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -45,6 +47,7 @@ impl View {
             View::Search => "4 Search",
             View::Report => "5 Report",
             View::Suggestions => "6 Suggestions",
+            View::Disagreements => "7 Disagreements",
         }
     }
 }
@@ -132,6 +135,66 @@ pub struct App {
     pub color: bool,
     pub quit: bool,
     pub search_limit: usize,
+    /// The two coders compared in the disagreements view, and what is left to decide.
+    pub compared: Vec<String>,
+    pub disputes: Vec<crate::agreement::Disagreement>,
+    pub disputes_selected: usize,
+}
+
+/// The coder that holds decisions made while reconciling two coders.
+pub const CONSENSUS: &str = "consensus";
+
+/// Every decision, including "neither" (which leaves no coding), is also appended to
+/// `codings/consensus/decisions.tsv`, so decided passages are not offered again.
+fn decisions_path(root: &Path) -> PathBuf {
+    root.join(crate::project::CODINGS_DIR)
+        .join(CONSENSUS)
+        .join("decisions.tsv")
+}
+
+fn read_decisions(root: &Path) -> std::collections::HashSet<(String, String, usize)> {
+    std::fs::read_to_string(decisions_path(root))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn record_decision(
+    root: &Path,
+    d: &crate::agreement::Disagreement,
+    first: bool,
+    second: bool,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = decisions_path(root);
+    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    let choice = match (first, second) {
+        (true, true) => "both",
+        (true, false) => "first",
+        (false, true) => "second",
+        (false, false) => "neither",
+    };
+    writeln!(
+        f,
+        "{}\t{}\t{}\t{choice}\t{}",
+        d.interview,
+        d.lang,
+        d.segment,
+        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+    )?;
+    f.sync_all()
 }
 
 fn next_boundary(text: &str, byte: usize) -> usize {
@@ -236,6 +299,9 @@ impl App {
             color,
             quit: false,
             search_limit: 500,
+            compared: Vec::new(),
+            disputes: Vec::new(),
+            disputes_selected: 0,
         })
     }
 
@@ -578,12 +644,14 @@ impl App {
             ViewSearch => self.switch(View::Search),
             ViewReport => self.switch(View::Report),
             ViewSuggestions => self.switch(View::Suggestions),
+            ViewDisagreements => self.switch(View::Disagreements),
             _ => match self.view {
                 View::Transcript => self.transcript_action(a),
                 View::Interviews => self.list_action(a),
                 View::Codebook => self.codebook_action(a),
                 View::Report => self.report_action(a),
                 View::Suggestions => self.suggestions_action(a),
+                View::Disagreements => self.disagreements_action(a),
                 View::Search => {}
             },
         }
@@ -596,6 +664,9 @@ impl App {
         }
         if v == View::Suggestions && self.suggestions.is_empty() {
             self.refresh_suggestions();
+        }
+        if v == View::Disagreements && self.compared.is_empty() {
+            self.refresh_disputes();
         }
         self.view = v;
     }
@@ -1337,6 +1408,149 @@ impl App {
                 self.suggestions_selected = self
                     .suggestions_selected
                     .min(self.suggestions.len().saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+
+    /// Everyone's codings as loaded now (yours from the session mirror).
+    fn everyone(&self) -> AllCodings {
+        let mut all = AllCodings {
+            files: self.others.files.clone(),
+            problems: Vec::new(),
+        };
+        for (i, v) in &self.mine {
+            all.files.push(crate::codings::CodingFile {
+                codings: v.clone(),
+                ..crate::codings::CodingFile::new(&self.coder, i)
+            });
+        }
+        all
+    }
+
+    /// Compares the first two coders (other than the consensus coder) and lists the segments
+    /// they disagree on that the consensus coder has not decided yet.
+    pub fn refresh_disputes(&mut self) {
+        let all = self.everyone();
+        let mut coders: Vec<String> = all
+            .files
+            .iter()
+            .map(|f| f.coder.clone())
+            .filter(|c| c != CONSENSUS)
+            .collect();
+        coders.sort();
+        coders.dedup();
+        if coders.len() < 2 {
+            self.set_status("disagreements need two coders with codings");
+            return;
+        }
+        self.compared = coders.into_iter().take(2).collect();
+        let decided = read_decisions(&self.root);
+        self.disputes = crate::agreement::disagreements(&self.project, &all, &self.compared)
+            .into_iter()
+            .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+            .collect();
+        self.disputes_selected = 0;
+    }
+
+    /// Records a decision on the selected dispute into the consensus coder: the chosen
+    /// coders' codings on that segment (an empty choice is recorded too, as a marker coding
+    /// is not possible without a code: it is simply dropped from the list).
+    fn decide(&mut self, first: bool, second: bool) {
+        let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
+            return;
+        };
+        let all = self.everyone();
+        let t = &self.project.interviews[&d.interview].versions[&d.lang];
+        let span = t.segment_span(d.segment);
+        let mut chosen: Vec<Coding> = Vec::new();
+        for (k, coder) in self.compared.iter().enumerate() {
+            if (k == 0 && !first) || (k == 1 && !second) {
+                continue;
+            }
+            for (f, c) in all.iter().filter(|(f, c)| {
+                &f.coder == coder
+                    && f.interview == d.interview
+                    && c.lang == d.lang
+                    && c.start < span.end
+                    && span.start < c.end
+            }) {
+                let _ = f;
+                if !chosen
+                    .iter()
+                    .any(|x| x.code == c.code && x.start == c.start && x.end == c.end)
+                {
+                    chosen.push(c.clone());
+                }
+            }
+        }
+        let mut session = match Session::open(&self.root, CONSENSUS) {
+            Ok(s) => s,
+            Err(e) => {
+                self.set_status(format!("NOT SAVED: {e}"));
+                return;
+            }
+        };
+        let mut saved = 0;
+        for c in &chosen {
+            let r = session.add(
+                &self.project,
+                NewCoding {
+                    interview: d.interview.clone(),
+                    lang: d.lang.clone(),
+                    span: c.span(),
+                    code: c.code.clone(),
+                    memo: c.memo.clone(),
+                    origin: Origin::Copied,
+                },
+            );
+            match r {
+                Ok(_) => saved += 1,
+                Err(e) => {
+                    self.set_status(format!("NOT SAVED: {e}"));
+                    return;
+                }
+            }
+        }
+        if let Err(e) = record_decision(&self.root, &d, first, second) {
+            self.set_status(format!("NOT SAVED: {e}"));
+            return;
+        }
+        let who = match (first, second) {
+            (true, true) => "both".to_string(),
+            (true, false) => self.compared[0].clone(),
+            (false, true) => self.compared[1].clone(),
+            (false, false) => "neither".to_string(),
+        };
+        self.disputes.remove(self.disputes_selected);
+        self.disputes_selected = self
+            .disputes_selected
+            .min(self.disputes.len().saturating_sub(1));
+        self.set_status(format!(
+            "{} {} seg {}: took {who} ({saved} coding(s) to {CONSENSUS}), saved",
+            d.interview, d.lang, d.segment
+        ));
+    }
+
+    fn disagreements_action(&mut self, a: Action) {
+        let n = self.disputes.len();
+        match a {
+            Action::Up => self.disputes_selected = self.disputes_selected.saturating_sub(1),
+            Action::Down => {
+                self.disputes_selected = (self.disputes_selected + 1).min(n.saturating_sub(1))
+            }
+            Action::TakeFirst => self.decide(true, false),
+            Action::TakeSecond => self.decide(false, true),
+            Action::TakeBoth => self.decide(true, true),
+            Action::TakeNeither => self.decide(false, false),
+            Action::Open => {
+                if let Some(d) = self.disputes.get(self.disputes_selected).cloned() {
+                    let pos = self.project.interviews[&d.interview].versions[&d.lang]
+                        .segment_span(d.segment)
+                        .start;
+                    self.show_others = true;
+                    self.open_transcript(&d.interview, &d.lang, pos);
+                }
             }
             _ => {}
         }

@@ -73,6 +73,7 @@ impl App {
             View::Search => self.draw_search(f, body),
             View::Report => self.draw_report(f, body),
             View::Suggestions => self.draw_suggestions(f, body),
+            View::Disagreements => self.draw_disagreements(f, body),
         }
         self.draw_status(f, status);
         match self.overlay.clone() {
@@ -657,6 +658,70 @@ impl App {
             lines.push(Line::raw(
                 "No suggestions left: every rule match is coded or rejected.",
             ));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn draw_disagreements(&self, f: &mut Frame, area: Rect) {
+        let (a, b) = match self.compared.as_slice() {
+            [a, b, ..] => (a.as_str(), b.as_str()),
+            _ => ("-", "-"),
+        };
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {} disputed passage(s): {} vs {} · < take {} · > take {} · = both · 0 neither · Enter view ",
+            self.disputes.len(),
+            inert(a),
+            inert(b),
+            inert(a),
+            inert(b)
+        ));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let per = 4usize;
+        let visible = (inner.height as usize / per).max(1);
+        let skip = self
+            .disputes_selected
+            .saturating_sub(visible.saturating_sub(1));
+        let w = inner.width.saturating_sub(4) as usize;
+        let mut lines = Vec::new();
+        for (k, d) in self.disputes.iter().enumerate().skip(skip).take(visible) {
+            let style = if k == self.disputes_selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{} {} seg {} {}",
+                    d.interview,
+                    d.lang,
+                    d.segment,
+                    crate::transcript::format_clock(d.start_ms)
+                ),
+                style.add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::raw(format!(
+                "  {}",
+                inert(&wrap_str(&d.text, w).into_iter().next().unwrap_or_default())
+            )));
+            for (coder, codes) in &d.codes {
+                let list = if codes.is_empty() {
+                    "-".to_string()
+                } else {
+                    codes.join(", ")
+                };
+                lines.push(Line::styled(
+                    format!("  {:<10} {}", inert(coder), list),
+                    self.dim(),
+                ));
+            }
+        }
+        if self.disputes.is_empty() {
+            lines.push(Line::raw(if self.compared.len() < 2 {
+                "Two coders with codings are needed."
+            } else {
+                "No disputed passages left."
+            }));
         }
         f.render_widget(Paragraph::new(lines), inner);
     }

@@ -36,6 +36,7 @@ actions! {
     ViewSearch => "view_search", "global", "search all interviews";
     ViewReport => "view_report", "global", "report";
     ViewSuggestions => "view_suggestions", "global", "auto-coding suggestions";
+    ViewDisagreements => "view_disagreements", "global", "disagreements between two coders";
     Up => "up", "move", "up / previous segment";
     Down => "down", "move", "down / next segment";
     Left => "left", "move", "previous character";
@@ -70,6 +71,10 @@ actions! {
     Merge => "merge", "codebook", "merge into another code";
     Reject => "reject", "suggestions", "reject the suggestion";
     AllCoders => "all_coders", "report", "count all coders / only you";
+    TakeFirst => "take_first", "disagreements", "consensus: take the first coder's codes";
+    TakeSecond => "take_second", "disagreements", "consensus: take the second coder's codes";
+    TakeBoth => "take_both", "disagreements", "consensus: take both coders' codes";
+    TakeNeither => "take_neither", "disagreements", "consensus: take neither";
 }
 
 /// Default bindings: (key, action). Vim keys and arrows both work.
@@ -85,6 +90,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("4", Action::ViewSearch),
     ("5", Action::ViewReport),
     ("6", Action::ViewSuggestions),
+    ("7", Action::ViewDisagreements),
     ("k", Action::Up),
     ("up", Action::Up),
     ("j", Action::Down),
@@ -132,6 +138,10 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("+", Action::Merge),
     ("d", Action::Reject),
     ("A", Action::AllCoders),
+    ("<", Action::TakeFirst),
+    (">", Action::TakeSecond),
+    ("=", Action::TakeBoth),
+    ("0", Action::TakeNeither),
 ];
 
 /// The live key map.
