@@ -8,7 +8,8 @@
 //! - [`transcript`]: the transcript model, canonical text and code point positions, importers,
 //!   encoding detection and cross-language alignment;
 //! - [`project`]: the project folder and its validation;
-//! - [`report`]: frequencies, co-occurrence and survey evidence;
+//! - [`report`]: frequencies, crosstabs, co-occurrence, quotes and survey evidence;
+//! - [`export`]: tables, Markdown, CSV, JSON and SVG renderings of reports;
 //! - [`search`]: the tantivy index, the query language and hits with highlights;
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
@@ -21,6 +22,7 @@ pub mod autocode;
 pub mod codebook;
 pub mod codings;
 pub mod error;
+pub mod export;
 pub mod fsutil;
 pub mod jsonloc;
 pub mod project;

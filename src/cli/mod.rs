@@ -9,6 +9,7 @@ mod code;
 mod codebook;
 mod import;
 mod init;
+mod report;
 mod search;
 mod transcript;
 
@@ -80,6 +81,11 @@ enum Command {
         after_help = "Examples:\n  intercode agree --coders ana,boris\n  intercode agree --coders ana,boris --unit char --code fear --format json\n  intercode agree --coders ana,boris --disagreements\n  intercode agree --matrix ratings.csv\n\nDefinitions: docs/agreement.md. A statistic that is undefined for the data is shown as - (null in JSON)."
     )]
     Agree(agree::Args),
+    /// Reports for the paper: frequencies, crosstabs, co-occurrence, quotes, survey themes
+    #[command(
+        after_help = "Examples:\n  intercode report frequencies\n  intercode report crosstab --by age_group --format md\n  intercode report quotes --code fear.deportation --format md --out fear.md\n  intercode report themes --format md > results.md\n  intercode report frequencies --format svg --out frequencies.svg\n\nQuotes are attributed only by participant attributes and redacted with codebook/redactions.json\n(participants' pseudonyms and speaker names are always redacted)."
+    )]
+    Report(report::Args),
     /// Show and edit the code tree
     #[command(
         after_help = "Examples:\n  intercode codebook list\n  intercode codebook merge fear.surveillance security.border"
@@ -122,6 +128,7 @@ pub fn main() -> ExitCode {
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
         Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),
         Some(Command::Agree(a)) => agree::run(&ctx, a, &mut out),
+        Some(Command::Report(a)) => report::run(&ctx, a, &mut out),
         None => tui(&ctx, &mut out),
     };
     let result = result.and_then(|code| {
