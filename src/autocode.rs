@@ -117,6 +117,47 @@ pub fn suggest(project: &Project, rules: &[Rule]) -> Vec<Suggestion> {
     out
 }
 
+/// Suggestions a coder rejected, kept in `codings/<coder>/rejected.tsv` (interview, language,
+/// segment, code per line) so they are not offered again.
+pub fn rejected_path(root: &std::path::Path, coder: &str) -> std::path::PathBuf {
+    root.join(crate::project::CODINGS_DIR)
+        .join(coder)
+        .join("rejected.tsv")
+}
+
+/// The (interview, lang, segment, code) a coder has rejected.
+pub fn rejected(
+    root: &std::path::Path,
+    coder: &str,
+) -> std::collections::HashSet<(String, String, usize, String)> {
+    std::fs::read_to_string(rejected_path(root, coder))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()?.parse().ok()?,
+                f.next()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Records a rejection (appended and synced, so it survives a crash).
+pub fn reject(root: &std::path::Path, coder: &str, s: &Suggestion) -> std::io::Result<()> {
+    use std::io::Write;
+    let path = rejected_path(root, coder);
+    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    writeln!(f, "{}\t{}\t{}\t{}", s.interview, s.lang, s.segment, s.code)?;
+    f.sync_all()
+}
+
 /// How well the suggestions of one code match a coder's manual codings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleQuality {

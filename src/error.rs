@@ -38,8 +38,8 @@ impl fmt::Display for Location {
 #[non_exhaustive]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}: {cause}", path.display())]
+    Io { path: PathBuf, cause: io::Error },
     /// The content of a file is wrong; the message says what and how to fix it.
     #[error("{location}: {message}")]
     Data { location: Location, message: String },
@@ -49,10 +49,12 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: impl AsRef<Path>, source: io::Error) -> Self {
+    pub fn io(path: impl AsRef<Path>, cause: io::Error) -> Self {
+        // `cause` is not marked as the error's source: the message already includes it, and
+        // a source would make error chains print it twice.
         Error::Io {
             path: path.as_ref().to_path_buf(),
-            source,
+            cause,
         }
     }
 

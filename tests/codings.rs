@@ -623,7 +623,8 @@ fn drift_is_reported_and_reanchored() {
     let report = out(&o);
     assert!(
         report.contains(&format!("coding {id} (fear.deportation"))
-            && report.contains("has drifted"),
+            && report.contains("has drifted")
+            && report.contains("codings/ana/P01.json:2: error"),
         "{report}"
     );
     assert!(

@@ -302,7 +302,7 @@ fn find_in_transcript_and_help_from_the_live_keymap() {
     ui.keys("?");
     let s = ui.screen();
     assert!(
-        s.contains("help · any key closes") && s.contains("u ") && s.contains("undo"),
+        s.contains("help · ↑↓ scroll") && s.contains("u ") && s.contains("undo"),
         "{s}"
     );
     ui.keys("q");

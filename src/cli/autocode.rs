@@ -37,6 +37,23 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         suggestions.retain(|s| ids.contains(&s.code));
     }
     let coder = codings::resolve_coder(ctx.coder.as_deref())?;
+    // Suggestions the coder rejected (in the terminal UI) are not offered again.
+    let rejected = autocode::rejected(&ctx.project, &coder);
+    let before = suggestions.len();
+    suggestions.retain(|s| {
+        !rejected.contains(&(
+            s.interview.clone(),
+            s.lang.clone(),
+            s.segment,
+            s.code.clone(),
+        ))
+    });
+    if before > suggestions.len() {
+        eprintln!(
+            "{} suggestion(s) left out: rejected before by {coder}",
+            before - suggestions.len()
+        );
+    }
     let mine = codings::load_all(&ctx.project, Some(&coder));
     let existing: Vec<(String, codings::Coding)> = mine
         .iter()

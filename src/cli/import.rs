@@ -48,6 +48,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let tdir = ctx.project.join(TRANSCRIPTS_DIR);
     let mut plan: Vec<Planned> = Vec::new();
     for source in &args.files {
+        if !source.is_file() {
+            return Err(Error::usage(format!("{}: no such file", source.display())).into());
+        }
         let name = source
             .file_name()
             .and_then(|n| n.to_str())

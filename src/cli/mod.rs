@@ -161,7 +161,7 @@ fn report(err: &anyhow::Error) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
         }
-        if let Some(Error::Io { source, .. }) = cause.downcast_ref::<Error>() {
+        if let Some(Error::Io { cause: source, .. }) = cause.downcast_ref::<Error>() {
             if source.kind() == io::ErrorKind::BrokenPipe {
                 return ExitCode::SUCCESS;
             }

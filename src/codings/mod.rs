@@ -153,16 +153,24 @@ pub fn is_valid_coder(name: &str) -> bool {
 
 /// The coder for this session: `--coder`, then `INTERCODE_CODER`, then the OS user name.
 pub fn resolve_coder(flag: Option<&str>) -> Result<String> {
+    let env = |k: &str| std::env::var(k).ok().filter(|s| !s.is_empty());
+    // The OS user name: $USER / $LOGNAME / $USERNAME, else the name of the home folder
+    // (containers often leave USER unset), else a plain "coder".
     let name = flag
         .map(str::to_string)
+        .or_else(|| env("INTERCODE_CODER"))
+        .or_else(|| env("USER"))
+        .or_else(|| env("LOGNAME"))
+        .or_else(|| env("USERNAME"))
         .or_else(|| {
-            std::env::var("INTERCODE_CODER")
-                .ok()
-                .filter(|s| !s.is_empty())
+            env("HOME").and_then(|h| {
+                std::path::Path::new(&h)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .map(str::to_string)
+            })
         })
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
-        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.is_empty()))
-        .ok_or_else(|| Error::usage("no coder name: pass --coder NAME or set INTERCODE_CODER"))?;
+        .unwrap_or_else(|| "coder".to_string());
     if !is_valid_coder(&name) {
         return Err(Error::usage(format!(
             "`{name}` cannot be a coder name (letters, digits, `_`, `-`, `.`; it becomes a folder name)"
@@ -202,11 +210,9 @@ pub fn check_span(t: &Transcript, span: &Range<usize>) -> std::result::Result<()
     }
     if span.end > t.char_len() {
         return Err(format!(
-            "span {}..{} is past the end of {} ({}), which has {} characters",
+            "span {}..{} is past the end of the text, which has {} characters",
             span.start,
             span.end,
-            t.interview,
-            t.lang,
             t.char_len()
         ));
     }
@@ -460,7 +466,9 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
             ));
             continue;
         };
-        for c in &f.codings {
+        // Files hold one coding per line after a header line, in the order read.
+        for (k, c) in f.codings.iter().enumerate() {
+            let line = Some(k + 2);
             let what = format!("coding {} ({}, {}..{})", c.id, c.code, c.start, c.end);
             if project
                 .codebook
@@ -469,14 +477,14 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
             {
                 problems.push(Problem::error(
                     &shown,
-                    None,
+                    line,
                     format!("{what}: unknown code `{}`", c.code),
                 ));
             }
             let Some(t) = interview.versions.get(&c.lang) else {
                 problems.push(Problem::error(
                     &shown,
-                    None,
+                    line,
                     format!("{what}: the interview has no `{}` version", c.lang),
                 ));
                 continue;
@@ -493,7 +501,7 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
                     };
                     problems.push(Problem::error(
                         &shown,
-                        None,
+                        line,
                         format!("{what} has drifted: the transcript text at its span no longer matches its quote{hint}"),
                     ));
                 }

@@ -554,6 +554,17 @@ impl QueryCtx<'_> {
     fn build(&mut self, n: &Node) -> Result<Box<dyn Query>> {
         let f = self.idx.f;
         Ok(match n {
+            Node::Word(w)
+            | Node::Phrase(w)
+            | Node::Exact(w)
+            | Node::Prefix(w)
+            | Node::Fuzzy(w, _)
+                if forms(w, Form::Exact).is_empty() =>
+            {
+                return Err(Error::usage(format!(
+                    "cannot read the query: `{w}` has no letters or digits to search for"
+                )));
+            }
             Node::Word(w) | Node::Phrase(w) => {
                 // A Cyrillic word's cross-script key is its Russian stem in Latin letters, so
                 // on Cyrillic text the key matches exactly where the stem does: for an

@@ -66,6 +66,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             had_bom: false,
         });
     }
+    // Valid UTF-8 with Cyrillic (or any non-ASCII) text up to a damaged spot: say where,
+    // rather than guess a legacy encoding for the whole file.
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let valid = e.valid_up_to();
+        if !bytes[..valid].is_ascii() {
+            let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+            return Err(DecodeError(format!(
+                "line {line}: invalid UTF-8 (byte {valid}); the rest of the file is UTF-8, so it was \
+                 probably damaged or cut: fix that spot or export the transcript again"
+            )));
+        }
+    }
     if looks_binary(bytes) {
         return Err(DecodeError(
             "the file looks binary (control bytes that no transcript contains); is it really a \
@@ -110,10 +122,14 @@ fn decode_legacy_cyrillic(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
     let confident = *best >= 0.6 && (*best - rival) >= 0.15;
     if !confident {
+        let name = if CYRILLIC_CANDIDATES.contains(&guess) {
+            best_enc.name()
+        } else {
+            guess.name()
+        };
         return Err(DecodeError(format!(
-            "the file is not UTF-8 and its encoding cannot be determined confidently (best guess: {}); \
-             {HOW_TO_CONVERT}",
-            if CYRILLIC_CANDIDATES.contains(&guess) { best_enc.name() } else { guess.name() }
+            "the file is not UTF-8 and its encoding cannot be determined confidently (best guess: {name}); {}",
+            HOW_TO_CONVERT.replace("WINDOWS-1251", &name.to_uppercase())
         )));
     }
     let best_enc = *best_enc;

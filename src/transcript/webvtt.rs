@@ -162,6 +162,8 @@ impl<'a> BlockReader<'a> {
         let mut buffer: Option<(usize, usize)> = None;
         let mut seen_arrow = false;
         let mut cue: Option<Cue<'a>> = None;
+        let first_line = self.pos + 1;
+        let first = self.lines.get(self.pos).copied().unwrap_or("");
         let text_of = |b: Option<(usize, usize)>| b.map_or("", |(s, e)| &self.input[s..e]);
         loop {
             if self.pos >= self.lines.len() {
@@ -212,6 +214,17 @@ impl<'a> BlockReader<'a> {
                 buffer = Some(buffer.map_or((s, e), |(b0, _)| (b0, e)));
                 previous_pos = self.pos;
             }
+        }
+        // A block that is neither a cue nor a comment, style or region is dropped by the
+        // algorithm; a transcript should not lose text silently, so say so.
+        let keyword = ["NOTE", "STYLE", "REGION"]
+            .iter()
+            .any(|k| first.starts_with(k));
+        if !in_header && cue.is_none() && !seen_arrow && !keyword && !first.is_empty() {
+            parsed.skipped.push((
+                first_line,
+                "text without a `start --> end` timing line was ignored".to_string(),
+            ));
         }
         cue.map(|mut c| {
             c.text = Cow::Borrowed(text_of(buffer));
@@ -353,6 +366,20 @@ mod tests {
         let p = parse(f).unwrap();
         assert_eq!(p.cues.len(), 1);
         assert_eq!(p.cues[0].text, "hello\nworld");
+    }
+
+    #[test]
+    fn text_without_timing_is_reported() {
+        let f = "WEBVTT\n\n1\n00:01.000 -> 00:02.000\nlost words\n\nNOTE fine\n\n00:03.000 --> 00:04.000\nkept\n";
+        let p = parse(f).unwrap();
+        assert_eq!(p.cues.len(), 1);
+        assert_eq!(
+            p.skipped,
+            vec![(
+                3,
+                "text without a `start --> end` timing line was ignored".to_string()
+            )]
+        );
     }
 
     #[test]

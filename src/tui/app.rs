@@ -139,6 +139,7 @@ pub struct App {
     pub compared: Vec<String>,
     pub disputes: Vec<crate::agreement::Disagreement>,
     pub disputes_selected: usize,
+    pub help_scroll: usize,
 }
 
 /// The coder that holds decisions made while reconciling two coders.
@@ -245,6 +246,10 @@ impl App {
             }
         };
         let mut others = codings::load_all(root, None);
+        // Count what `intercode check` would: the project's problems and the codings'.
+        let mut problems = problems;
+        problems.extend(others.problems.iter().cloned());
+        problems.extend(codings::validate_all(&project, &others));
         let mut mine = BTreeMap::new();
         others.files.retain(|f| {
             if f.coder == coder {
@@ -302,6 +307,7 @@ impl App {
             compared: Vec::new(),
             disputes: Vec::new(),
             disputes_selected: 0,
+            help_scroll: 0,
         })
     }
 
@@ -1082,9 +1088,19 @@ impl App {
 
     fn overlay_key(&mut self, overlay: Overlay, k: KeyEvent) {
         match overlay {
-            Overlay::Help => {
-                // Any key closes the help.
-            }
+            Overlay::Help => match k.code {
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                    self.help_scroll += if k.code == KeyCode::PageDown { 10 } else { 1 };
+                    self.overlay = Some(Overlay::Help);
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                    self.help_scroll = self
+                        .help_scroll
+                        .saturating_sub(if k.code == KeyCode::PageUp { 10 } else { 1 });
+                    self.overlay = Some(Overlay::Help);
+                }
+                _ => self.help_scroll = 0, // any other key closes the help
+            },
             Overlay::Picker {
                 mut query,
                 mut selected,
@@ -1339,8 +1355,17 @@ impl App {
         match autocode::compile(cb) {
             Ok(rules) => {
                 let mine = &self.mine;
+                let rejected = autocode::rejected(&self.root, &self.coder);
                 self.suggestions = autocode::suggest(&self.project, &rules)
                     .into_iter()
+                    .filter(|s| {
+                        !rejected.contains(&(
+                            s.interview.clone(),
+                            s.lang.clone(),
+                            s.segment,
+                            s.code.clone(),
+                        ))
+                    })
                     .filter(|s| {
                         !mine.get(&s.interview).is_some_and(|v| {
                             v.iter().any(|c| {
@@ -1403,8 +1428,16 @@ impl App {
                     .min(self.suggestions.len().saturating_sub(1));
             }
             Action::Reject if self.suggestions_selected < n => {
+                if let Err(e) = autocode::reject(
+                    &self.root,
+                    &self.coder,
+                    &self.suggestions[self.suggestions_selected],
+                ) {
+                    self.set_status(format!("NOT SAVED: {e}"));
+                    return;
+                }
                 let s = self.suggestions.remove(self.suggestions_selected);
-                self.set_status(format!("rejected {} in {}", s.code, s.interview));
+                self.set_status(format!("rejected {} in {}, saved", s.code, s.interview));
                 self.suggestions_selected = self
                     .suggestions_selected
                     .min(self.suggestions.len().saturating_sub(1));

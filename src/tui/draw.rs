@@ -361,7 +361,7 @@ impl App {
                         inert(&r.code.id),
                         c.passages,
                         inert(&name),
-                        w = 26usize.saturating_sub(2 * r.depth)
+                        w = 30usize.saturating_sub(2 * r.depth)
                     ),
                     style,
                 ),
@@ -528,7 +528,7 @@ impl App {
         let [left, right] =
             Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
         let max = freq.iter().map(|c| c.passages).max().unwrap_or(1).max(1);
-        let bar_w = (left.width as usize).saturating_sub(36).max(4);
+        let bar_w = (left.width as usize).saturating_sub(46).max(4);
         let mut lines = Vec::new();
         for c in &freq {
             let n = c.passages * bar_w / max;
@@ -738,8 +738,7 @@ impl App {
     }
 
     fn draw_help(&self, f: &mut Frame, area: Rect) {
-        let r = Self::centered(area, 76, area.height);
-        f.render_widget(Clear, r);
+        f.render_widget(Clear, area);
         let mut lines = Vec::new();
         let mut ctx = "";
         for a in Action::ALL {
@@ -748,19 +747,37 @@ impl App {
                 lines.push(Line::styled(ctx.to_uppercase(), self.accent()));
             }
             let keys = self.keymap.keys_for(*a).join(" ");
-            lines.push(Line::raw(format!("  {keys:<22} {}", a.help())));
+            lines.push(Line::raw(format!(" {keys:<16} {}", a.help())));
         }
         lines.push(Line::raw(""));
         lines.push(Line::raw(
-            "Mouse: click to place the cursor, drag to select, wheel to scroll.",
+            "Mouse: click places the cursor, drag selects, wheel scrolls.",
         ));
         lines.push(Line::raw(
-            "Keys can be changed in keys.json in your config folder (see README).",
+            "Keys: keys.json in your config folder (see README).",
         ));
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(" help · any key closes ");
-        f.render_widget(Paragraph::new(lines).block(block), r);
+            .title(" help · ↑↓ scroll · any other key closes ");
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        // Two columns when the terminal is wide enough, scrolled together.
+        let cols = if inner.width >= 100 { 2 } else { 1 };
+        let per_col = (lines.len().div_ceil(cols)).max(1);
+        let scroll = self
+            .help_scroll
+            .min(per_col.saturating_sub(inner.height as usize));
+        let areas = Split::horizontal(vec![Constraint::Ratio(1, cols as u32); cols]).split(inner);
+        for (k, col_area) in areas.iter().enumerate() {
+            let part: Vec<Line> = lines
+                .iter()
+                .skip(k * per_col)
+                .take(per_col)
+                .skip(scroll)
+                .cloned()
+                .collect();
+            f.render_widget(Paragraph::new(part), *col_area);
+        }
     }
 
     fn draw_picker(&self, f: &mut Frame, area: Rect, query: &str, selected: usize) {
