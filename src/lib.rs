@@ -9,6 +9,7 @@
 //!   encoding detection and cross-language alignment;
 //! - [`project`]: the project folder and its validation;
 //! - [`report`]: frequencies, crosstabs, co-occurrence, quotes and survey evidence;
+//! - [`refi`]: REFI-QDA `.qdc` / `.qdpx` export and import;
 //! - [`export`]: tables, Markdown, CSV, JSON and SVG renderings of reports;
 //! - [`search`]: the tantivy index, the query language and hits with highlights;
 //! - [`codebook`]: the code tree and the survey themes;
@@ -26,6 +27,7 @@ pub mod export;
 pub mod fsutil;
 pub mod jsonloc;
 pub mod project;
+pub mod refi;
 pub mod report;
 pub mod search;
 pub mod transcript;

@@ -9,6 +9,7 @@ mod code;
 mod codebook;
 mod import;
 mod init;
+mod refi;
 mod report;
 mod search;
 mod transcript;
@@ -86,6 +87,17 @@ enum Command {
         after_help = "Examples:\n  intercode report frequencies\n  intercode report crosstab --by age_group --format md\n  intercode report quotes --code fear.deportation --format md --out fear.md\n  intercode report themes --format md > results.md\n  intercode report frequencies --format svg --out frequencies.svg\n\nQuotes are attributed only by participant attributes and redacted with codebook/redactions.json\n(participants' pseudonyms and speaker names are always redacted)."
     )]
     Report(report::Args),
+    /// Export the codebook (.qdc) or the project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder
+    #[command(
+        after_help = "Examples:\n  intercode export qdc codebook.qdc\n  intercode export qdpx study.qdpx"
+    )]
+    Export(refi::ExportArgs),
+    /// Import a REFI-QDA codebook (.qdc) or project (.qdpx)
+    #[command(
+        name = "import-refi",
+        after_help = "Examples:\n  intercode import-refi colleague.qdpx\n  intercode import-refi codebook.qdc --force\n\nText sources become transcripts (one segment per paragraph), codings land under one coder per\nUser, codes get ids derived from their names (the mapping is printed). Nothing is overwritten\nwithout --force."
+    )]
+    ImportRefi(refi::ImportArgs),
     /// Show and edit the code tree
     #[command(
         after_help = "Examples:\n  intercode codebook list\n  intercode codebook merge fear.surveillance security.border"
@@ -129,6 +141,8 @@ pub fn main() -> ExitCode {
         Some(Command::Codebook(a)) => codebook::run(&ctx, a, &mut out),
         Some(Command::Agree(a)) => agree::run(&ctx, a, &mut out),
         Some(Command::Report(a)) => report::run(&ctx, a, &mut out),
+        Some(Command::Export(a)) => refi::export(&ctx, a, &mut out),
+        Some(Command::ImportRefi(a)) => refi::import(&ctx, a, &mut out),
         None => tui(&ctx, &mut out),
     };
     let result = result.and_then(|code| {

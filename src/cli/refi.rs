@@ -1,0 +1,188 @@
+//! `intercode export qdc|qdpx FILE` and `intercode import-refi FILE`: REFI-QDA exchange with
+//! NVivo, ATLAS.ti, MAXQDA and QualCoder.
+
+use super::{inert, CmdResult, Context};
+use intercode::project::{CODEBOOK_FILE, TRANSCRIPTS_DIR};
+use intercode::{codings, fsutil, refi, Error, Project};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    /// The codebook (.qdc)
+    Qdc,
+    /// The whole project (.qdpx): transcripts, codebook, codings, memos, participants
+    Qdpx,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    what: What,
+    file: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// A .qdc codebook or a .qdpx project
+    file: PathBuf,
+    /// Replace transcripts, codings and codes that already exist
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> CmdResult {
+    let (project, _) = Project::open(&ctx.project)?;
+    let cb = project
+        .codebook
+        .as_ref()
+        .ok_or_else(|| Error::usage("the project has no codebook"))?;
+    let bytes = match args.what {
+        What::Qdc => refi::export_qdc(cb).into_bytes(),
+        What::Qdpx => {
+            let all = codings::load_all(&ctx.project, None);
+            if let Some(p) = all.problems.first() {
+                return Err(
+                    Error::data(&p.location.path, p.location.line, p.message.clone()).into(),
+                );
+            }
+            refi::export_qdpx(&project, &all)?
+        }
+    };
+    fsutil::write_atomic(&args.file, &bytes)?;
+    writeln!(out, "wrote {} ({} bytes)", args.file.display(), bytes.len())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult {
+    Project::ensure_project_dir(&ctx.project)?;
+    let (project, _) = Project::load(&ctx.project)?;
+    let bytes = std::fs::read(&args.file).map_err(|e| Error::io(&args.file, e))?;
+    let ext = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    let parsed = if bytes.starts_with(b"PK") {
+        refi::read_qdpx(&bytes)
+    } else {
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::data(
+                &args.file,
+                None,
+                "neither a zip archive (.qdpx) nor UTF-8 XML (.qdc, .qde)",
+            )
+        })?;
+        let text = text.trim_start_matches('\u{feff}');
+        if ext == "qde" || text.contains("<Project") {
+            refi::read_qde(text)
+        } else {
+            refi::read_qdc(text)
+        }
+    };
+    let imp =
+        parsed.map_err(|m| Error::data(&args.file, None, format!("{m}. Nothing was imported.")))?;
+
+    // Everything is checked before anything is written.
+    let fresh = project.interviews.is_empty() && codings::load_all(&ctx.project, None).is_empty();
+    let mut codebook = project
+        .codebook
+        .clone()
+        .unwrap_or(intercode::codebook::Codebook {
+            version: 1,
+            codes: Vec::new(),
+        });
+    if let Some(new) = &imp.codebook {
+        if fresh || codebook.codes.is_empty() {
+            codebook = new.clone();
+        } else {
+            for r in new.walk() {
+                match codebook.find(&r.code.id) {
+                    Some(existing)
+                        if existing.name.get("en") != r.code.name.get("en") && !args.force =>
+                    {
+                        return Err(Error::usage(format!("code `{}` exists here as “{}”; the import calls it “{}”. Pass --force to rename it. Nothing was imported.", r.code.id, existing.name.get("en").cloned().unwrap_or_default(), r.code.name.get("en").cloned().unwrap_or_default())).into());
+                    }
+                    Some(_) => {}
+                    None => {
+                        let mut c = r.code.clone();
+                        c.children.clear();
+                        codebook
+                            .add(c, r.parent.map(|p| p.id.as_str()))
+                            .map_err(Error::usage)?;
+                    }
+                }
+            }
+        }
+    }
+    let tdir = ctx.project.join(TRANSCRIPTS_DIR);
+    for (id, lang, _) in &imp.sources {
+        for e in ["vtt", "srt", "txt"] {
+            let p = tdir.join(format!("{id}.{lang}.{e}"));
+            if p.exists() && !args.force {
+                return Err(Error::usage(format!(
+                    "{} exists; pass --force to replace it. Nothing was imported.",
+                    p.display()
+                ))
+                .into());
+            }
+        }
+    }
+    for f in &imp.codings {
+        let p = codings::coding_path(&ctx.project, &f.coder, &f.interview);
+        if p.exists() && !args.force {
+            return Err(Error::usage(format!(
+                "{} exists; pass --force to replace it. Nothing was imported.",
+                p.display()
+            ))
+            .into());
+        }
+    }
+    let vtts: Vec<(PathBuf, String)> = imp
+        .sources
+        .iter()
+        .map(|(id, lang, text)| {
+            let vtt = refi::text_to_vtt(text);
+            let path = tdir.join(format!("{id}.{lang}.vtt"));
+            // The transcript must read back as exactly the text the positions count in.
+            let back = intercode::transcript::parse_bytes(vtt.as_bytes(), &path).map(|i| intercode::Transcript::new(id, lang, i.segments));
+            match back {
+                Ok(t) if t.text() == text => Ok((path, vtt)),
+                _ => Err(Error::data(&args.file, None, format!("source {id}.{lang} cannot be stored as a transcript without changing its text; nothing was imported"))),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+
+    if imp.codebook.is_some() {
+        codebook.save(&ctx.project.join(CODEBOOK_FILE))?;
+    }
+    for (path, vtt) in &vtts {
+        fsutil::write_atomic(path, vtt.as_bytes())?;
+    }
+    for f in &imp.codings {
+        let mut f = f.clone();
+        f.sort();
+        fsutil::write_atomic(
+            &codings::coding_path(&ctx.project, &f.coder, &f.interview),
+            f.to_json().as_bytes(),
+        )?;
+    }
+    for w in &imp.warnings {
+        eprintln!("warning: {w}");
+    }
+    writeln!(
+        out,
+        "imported {} code(s), {} source(s), {} coding(s)",
+        imp.mapping.len(),
+        imp.sources.len(),
+        imp.codings.iter().map(|f| f.codings.len()).sum::<usize>()
+    )?;
+    if !imp.mapping.is_empty() {
+        writeln!(out, "\n{:<48} id", "code (as named in the file)")?;
+        for (name, id) in &imp.mapping {
+            writeln!(out, "{:<48} {}", inert(name), id)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,752 @@
+//! REFI-QDA 1.5 exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder): the codebook as a `.qdc`, the
+//! whole project as a `.qdpx` (a zip of `project.qde` and `sources/<GUID>.txt`), and import of
+//! both. Exported positions are code points over exactly the exported text (UTF-8, LF, no
+//! BOM), end exclusive, which is intercode's own canonical text. GUIDs are derived from
+//! stable names (UUID v5), so the same project exports the same GUIDs every time.
+//!
+//! Import is tolerant of what real tools write (any case of `project.qde` and `sources/`,
+//! braced or bare GUIDs in either case, the `urn:QDA-XML:codebook:1:0` namespace typo,
+//! `plainTextPath` without `internal://`, a BOM in a source, folders as non-codable codes)
+//! and strict about what could hurt: paths outside the archive, archives that expand beyond a
+//! limit, malformed XML and selections outside their source are refused before anything is
+//! written.
+
+use crate::codebook::{Code, Codebook};
+use crate::codings::{AllCodings, Coding, CodingFile, Origin};
+use crate::project::Project;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+
+const NS: uuid::Uuid = uuid::Uuid::from_u128(0x6a1c_7e3e_9c1b_4d8e_9a57_2f7e_1c0d_5b21);
+
+/// A stable GUID for a thing named `kind:name`.
+pub fn guid(kind: &str, name: &str) -> String {
+    uuid::Uuid::new_v5(&NS, format!("{kind}:{name}").as_bytes()).to_string()
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn code_name(c: &Code) -> String {
+    c.name
+        .get("en")
+        .or_else(|| c.name.values().next())
+        .cloned()
+        .unwrap_or_else(|| c.id.clone())
+}
+
+/// Description, include and exclude in one text (REFI codes have a single description).
+fn code_description(c: &Code) -> String {
+    let mut parts = Vec::new();
+    if !c.description.is_empty() {
+        parts.push(c.description.clone());
+    }
+    if !c.include.is_empty() {
+        parts.push(format!("Include: {}", c.include));
+    }
+    if !c.exclude.is_empty() {
+        parts.push(format!("Exclude: {}", c.exclude));
+    }
+    parts.join("\n\n")
+}
+
+/// Code GUIDs come from the names on the path to the code, so that a codebook exported,
+/// imported (ids are derived from names) and exported again has the same GUIDs.
+fn code_guids(cb: &Codebook) -> HashMap<String, String> {
+    fn go(codes: &[Code], prefix: &str, out: &mut HashMap<String, String>) {
+        for c in codes {
+            let path = format!("{prefix}/{}", code_name(c));
+            out.insert(c.id.clone(), guid("code", &path));
+            go(&c.children, &path, out);
+        }
+    }
+    let mut out = HashMap::new();
+    go(&cb.codes, "", &mut out);
+    out
+}
+
+fn write_codes(s: &mut String, codes: &[Code], guids: &HashMap<String, String>, depth: usize) {
+    for c in codes {
+        let pad = "  ".repeat(depth);
+        let _ = write!(
+            s,
+            "{pad}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\" color=\"{}\"",
+            guids[&c.id],
+            esc(&code_name(c)),
+            esc(&c.color)
+        );
+        let desc = code_description(c);
+        if desc.is_empty() && c.children.is_empty() {
+            s.push_str("/>\n");
+            continue;
+        }
+        s.push_str(">\n");
+        if !desc.is_empty() {
+            let _ = writeln!(s, "{pad}  <Description>{}</Description>", esc(&desc));
+        }
+        write_codes(s, &c.children, guids, depth + 1);
+        let _ = writeln!(s, "{pad}</Code>");
+    }
+}
+
+/// The codebook as a `.qdc` document.
+pub fn export_qdc(cb: &Codebook) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"intercode\">\n<Codes>\n");
+    write_codes(&mut s, &cb.codes, &code_guids(cb), 1);
+    s.push_str("</Codes>\n</CodeBook>\n");
+    s
+}
+
+/// The project as the XML of `project.qde` and the source texts (file name, text).
+pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(String, String)>) {
+    let name = project
+        .root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "intercode project".into());
+    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"{}\" origin=\"intercode\">\n", esc(&name));
+    let coders: Vec<String> = {
+        let mut c: Vec<String> = all.files.iter().map(|f| f.coder.clone()).collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    if !coders.is_empty() {
+        s.push_str("<Users>\n");
+        for c in &coders {
+            let _ = writeln!(
+                s,
+                "  <User guid=\"{}\" name=\"{}\"/>",
+                guid("user", c),
+                esc(c)
+            );
+        }
+        s.push_str("</Users>\n");
+    }
+    let guids = project
+        .codebook
+        .as_ref()
+        .map(code_guids)
+        .unwrap_or_default();
+    if let Some(cb) = &project.codebook {
+        s.push_str("<CodeBook>\n<Codes>\n");
+        write_codes(&mut s, &cb.codes, &guids, 1);
+        s.push_str("</Codes>\n</CodeBook>\n");
+    }
+    // Participant attributes as typed variables (pseudonyms are not exported: they name people).
+    let attrs: Vec<&String> = project
+        .attribute_names
+        .iter()
+        .filter(|a| *a != "pseudonym")
+        .collect();
+    let integer = |a: &str| {
+        project
+            .interviews
+            .values()
+            .filter_map(|i| i.attributes.get(a))
+            .all(|v| v.parse::<i64>().is_ok())
+    };
+    if !attrs.is_empty() {
+        s.push_str("<Variables>\n");
+        for a in &attrs {
+            let _ = writeln!(
+                s,
+                "  <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"/>",
+                guid("variable", a),
+                esc(a),
+                if integer(a) { "Integer" } else { "Text" }
+            );
+        }
+        s.push_str("</Variables>\n");
+    }
+    let source_guid = |id: &str, lang: &str| guid("source", &format!("{id}.{lang}"));
+    if !project.interviews.is_empty() {
+        s.push_str("<Cases>\n");
+        for (id, i) in &project.interviews {
+            let _ = writeln!(
+                s,
+                "  <Case guid=\"{}\" name=\"{}\">",
+                guid("case", id),
+                esc(id)
+            );
+            for a in &attrs {
+                if let Some(v) = i.attributes.get(*a) {
+                    let value = if integer(a) {
+                        format!("<IntegerValue>{}</IntegerValue>", esc(v))
+                    } else {
+                        format!("<TextValue>{}</TextValue>", esc(v))
+                    };
+                    let _ = writeln!(s, "    <VariableValue><VariableRef targetGUID=\"{}\"/>{value}</VariableValue>", guid("variable", a));
+                }
+            }
+            for lang in i.versions.keys() {
+                let _ = writeln!(
+                    s,
+                    "    <SourceRef targetGUID=\"{}\"/>",
+                    source_guid(id, lang)
+                );
+            }
+            s.push_str("  </Case>\n");
+        }
+        s.push_str("</Cases>\n");
+    }
+    let mut files = Vec::new();
+    let mut notes = String::new();
+    s.push_str("<Sources>\n");
+    for (id, i) in &project.interviews {
+        for (lang, t) in &i.versions {
+            let sg = source_guid(id, lang);
+            let file = format!("{sg}.txt");
+            files.push((file.clone(), t.text().to_string()));
+            let _ = writeln!(
+                s,
+                "  <TextSource guid=\"{sg}\" name=\"{}\" plainTextPath=\"internal://{file}\">",
+                esc(&format!("{id}.{lang}"))
+            );
+            for f in all.files.iter().filter(|f| &f.interview == id) {
+                let user = guid("user", &f.coder);
+                for c in f
+                    .codings
+                    .iter()
+                    .filter(|c| &c.lang == lang && c.end <= t.char_len())
+                {
+                    let Some(cg) = guids.get(&c.code) else {
+                        continue;
+                    };
+                    let quote: String = c.quote.chars().take(100).collect();
+                    let _ = writeln!(s, "    <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\">", guid("selection", &c.id), esc(&quote), c.start, c.end);
+                    // A coding's own id is a UUID: it is the Coding's GUID, so an import keeps it.
+                    let coding_guid = uuid::Uuid::parse_str(&c.id)
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|_| guid("coding", &c.id));
+                    let _ = write!(s, "      <Coding guid=\"{coding_guid}\" creatingUser=\"{user}\"><CodeRef targetGUID=\"{cg}\"/>");
+                    if !c.memo.is_empty() {
+                        let ng = guid("note", &c.id);
+                        let _ = write!(s, "<NoteRef targetGUID=\"{ng}\"/>");
+                        let _ = writeln!(notes, "  <Note guid=\"{ng}\" name=\"memo\" creatingUser=\"{user}\"><PlainTextContent>{}</PlainTextContent></Note>", esc(&c.memo));
+                    }
+                    s.push_str("</Coding>\n    </PlainTextSelection>\n");
+                }
+            }
+            s.push_str("  </TextSource>\n");
+        }
+    }
+    s.push_str("</Sources>\n");
+    if !notes.is_empty() {
+        s.push_str("<Notes>\n");
+        s.push_str(&notes);
+        s.push_str("</Notes>\n");
+    }
+    s.push_str("</Project>\n");
+    (s, files)
+}
+
+/// The `.qdpx` archive.
+pub fn export_qdpx(project: &Project, all: &AllCodings) -> crate::Result<Vec<u8>> {
+    let (qde, files) = export_project(project, all);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let err = |e: String| crate::Error::data("qdpx", None, e);
+    zip.start_file("project.qde", opts)
+        .map_err(|e| err(e.to_string()))?;
+    zip.write_all(qde.as_bytes())
+        .map_err(|e| err(e.to_string()))?;
+    for (name, text) in files {
+        zip.start_file(format!("sources/{name}"), opts)
+            .map_err(|e| err(e.to_string()))?;
+        zip.write_all(text.as_bytes())
+            .map_err(|e| err(e.to_string()))?;
+    }
+    Ok(zip.finish().map_err(|e| err(e.to_string()))?.into_inner())
+}
+
+// ---------------------------------------------------------------------------------------
+// Import
+
+/// Largest archive content accepted (all entries, uncompressed).
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// What an import would create, fully validated before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub codebook: Option<Codebook>,
+    /// (imported code name path, new id)
+    pub mapping: Vec<(String, String)>,
+    /// (interview id, lang, text) of text sources.
+    pub sources: Vec<(String, String, String)>,
+    pub codings: Vec<CodingFile>,
+    /// Things left out, said to the user (a bare .qde names source files it does not carry).
+    pub warnings: Vec<String>,
+}
+
+fn norm_guid(g: &str) -> String {
+    g.trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_lowercase()
+}
+
+fn slug(name: &str) -> String {
+    let s: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    if s.is_empty() {
+        "code".into()
+    } else {
+        s
+    }
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn children<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
+    n.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// Reads `<Codes>` into codes with ids derived from names; returns GUID -> id.
+fn read_codes(
+    codes: roxmltree::Node,
+    parent: Option<&str>,
+    path: &str,
+    out: &mut Vec<Code>,
+    ids: &mut HashMap<String, String>,
+    mapping: &mut Vec<(String, String)>,
+    used: &mut std::collections::HashSet<String>,
+) {
+    for n in children(codes, "Code") {
+        let name = n.attribute("name").unwrap_or("code").to_string();
+        let base = match parent {
+            Some(p) => format!("{p}.{}", slug(&name)),
+            None => slug(&name),
+        };
+        let mut id = base.clone();
+        let mut k = 2;
+        while !used.insert(id.clone()) {
+            id = format!("{base}_{k}");
+            k += 1;
+        }
+        let full = format!("{path}/{name}");
+        mapping.push((full.trim_start_matches('/').to_string(), id.clone()));
+        if let Some(g) = n.attribute("guid") {
+            ids.insert(norm_guid(g), id.clone());
+        }
+        let color = n.attribute("color").map(|c| {
+            if c.len() == 4 && c.starts_with('#') {
+                let b = c.as_bytes();
+                format!(
+                    "#{0}{0}{1}{1}{2}{2}",
+                    b[1] as char, b[2] as char, b[3] as char
+                )
+                .to_lowercase()
+            } else {
+                c.to_lowercase()
+            }
+        });
+        let desc = child(n, "Description")
+            .and_then(|d| d.text())
+            .unwrap_or("")
+            .to_string();
+        let (mut description, mut include, mut exclude) =
+            (Vec::new(), String::new(), String::new());
+        for para in desc.split("\n\n") {
+            if let Some(x) = para.strip_prefix("Include: ") {
+                include = x.to_string();
+            } else if let Some(x) = para.strip_prefix("Exclude: ") {
+                exclude = x.to_string();
+            } else if !para.trim().is_empty() {
+                description.push(para.to_string());
+            }
+        }
+        let mut code = Code {
+            id: id.clone(),
+            name: BTreeMap::from([("en".to_string(), name)]),
+            color: color
+                .filter(|c| c.len() == 7)
+                .unwrap_or_else(|| "#888888".into()),
+            description: description.join("\n\n"),
+            include,
+            exclude,
+            examples: Vec::new(),
+            rules: BTreeMap::new(),
+            children: Vec::new(),
+        };
+        read_codes(n, Some(&id), &full, &mut code.children, ids, mapping, used);
+        out.push(code);
+    }
+}
+
+fn parse_xml<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, String> {
+    roxmltree::Document::parse(text).map_err(|e| format!("{what} is not well-formed XML: {e}"))
+}
+
+fn strip_bom(s: String) -> String {
+    s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)
+}
+
+/// Reads a `.qdc` codebook.
+pub fn read_qdc(text: &str) -> Result<Imported, String> {
+    let doc = parse_xml(text, "the codebook")?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "CodeBook" {
+        return Err(format!(
+            "the root element is <{}>, not <CodeBook>",
+            root.tag_name().name()
+        ));
+    }
+    let codes = child(root, "Codes").ok_or("the codebook has no <Codes>")?;
+    let mut imp = Imported::default();
+    let mut out = Vec::new();
+    read_codes(
+        codes,
+        None,
+        "",
+        &mut out,
+        &mut HashMap::new(),
+        &mut imp.mapping,
+        &mut Default::default(),
+    );
+    imp.codebook = Some(Codebook {
+        version: 1,
+        codes: out,
+    });
+    Ok(imp)
+}
+
+/// Reads a `.qdpx` archive (bytes).
+pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, String> {
+    read_qdpx_limited(bytes, MAX_UNPACKED)
+}
+
+/// [`read_qdpx`] with a limit on the unpacked size (tests use a small one).
+pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a zip archive: {e}"))?;
+    let mut entries: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut f = zip
+            .by_index(i)
+            .map_err(|e| format!("unreadable archive entry: {e}"))?;
+        let name = f
+            .name()
+            .map_err(|e| format!("unreadable archive entry name: {e}"))?
+            .to_string();
+        if f.enclosed_name().is_none()
+            || name.split(['/', '\\']).any(|p| p == "..")
+            || name.starts_with('/')
+        {
+            return Err(format!(
+                "the archive has an entry with an unsafe path `{name}`; refusing it"
+            ));
+        }
+        if f.is_dir() {
+            continue;
+        }
+        // Read at most the remaining allowance (sizes in headers can lie).
+        let mut buf = Vec::new();
+        let allowance = limit.saturating_sub(total);
+        (&mut f)
+            .take(allowance + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("`{name}`: {e}"))?;
+        total += buf.len() as u64;
+        if total > limit {
+            return Err(format!(
+                "the archive expands to more than {} MB; refusing it (a zip bomb?)",
+                limit / 1024 / 1024
+            ));
+        }
+        entries.insert(name.to_lowercase(), buf);
+    }
+    let qde = entries
+        .get("project.qde")
+        .ok_or("the archive has no project.qde")?;
+    let qde = strip_bom(String::from_utf8(qde.clone()).map_err(|_| "project.qde is not UTF-8")?);
+    read_project(
+        &qde,
+        |path| {
+            let p = path.trim_start_matches("internal://").to_lowercase();
+            let key = if p.starts_with("sources/") {
+                p
+            } else {
+                format!("sources/{p}")
+            };
+            entries
+                .get(&key)
+                .map(|b| strip_bom(String::from_utf8_lossy(b).into_owned()))
+        },
+        false,
+    )
+}
+
+/// Reads a bare `project.qde` (no archive): the codebook, users and the sources whose text is
+/// inline; sources kept in files it does not carry are left out with a warning.
+pub fn read_qde(qde: &str) -> Result<Imported, String> {
+    read_project(qde.trim_start_matches('\u{feff}'), |_| None, true)
+}
+
+/// Reads `project.qde` with a way to fetch internal source files.
+pub fn read_project(
+    qde: &str,
+    source: impl Fn(&str) -> Option<String>,
+    lenient: bool,
+) -> Result<Imported, String> {
+    let doc = parse_xml(qde, "project.qde")?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "Project" {
+        return Err(format!(
+            "project.qde's root element is <{}>, not <Project>",
+            root.tag_name().name()
+        ));
+    }
+    let mut imp = Imported::default();
+    let mut code_ids = HashMap::new();
+    if let Some(codes) = child(root, "CodeBook").and_then(|c| child(c, "Codes")) {
+        let mut out = Vec::new();
+        read_codes(
+            codes,
+            None,
+            "",
+            &mut out,
+            &mut code_ids,
+            &mut imp.mapping,
+            &mut Default::default(),
+        );
+        imp.codebook = Some(Codebook {
+            version: 1,
+            codes: out,
+        });
+    }
+    let users: HashMap<String, String> = child(root, "Users")
+        .map(|u| {
+            children(u, "User")
+                .filter_map(|n| {
+                    Some((
+                        norm_guid(n.attribute("guid")?),
+                        slug(n.attribute("name").unwrap_or("imported")),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let notes: HashMap<String, String> = child(root, "Notes")
+        .map(|ns| {
+            children(ns, "Note")
+                .filter_map(|n| {
+                    Some((
+                        norm_guid(n.attribute("guid")?),
+                        child(n, "PlainTextContent")
+                            .and_then(|c| c.text())
+                            .unwrap_or("")
+                            .to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut files: BTreeMap<(String, String), CodingFile> = BTreeMap::new();
+    let Some(sources) = child(root, "Sources") else {
+        return Ok(imp);
+    };
+    for (k, src) in children(sources, "TextSource").enumerate() {
+        let name = src.attribute("name").unwrap_or("source");
+        let text = match (
+            child(src, "PlainTextContent").and_then(|c| c.text()),
+            src.attribute("plainTextPath"),
+        ) {
+            (Some(t), _) => t.to_string(),
+            (None, Some(p)) => match source(p) {
+                Some(t) => t,
+                None if lenient => {
+                    imp.warnings.push(format!("source `{name}`: its text file `{p}` is not here; its codings were left out"));
+                    continue;
+                }
+                None => {
+                    return Err(format!(
+                        "source `{name}`: its text file `{p}` is not in the archive"
+                    ))
+                }
+            },
+            (None, None) => return Err(format!("source `{name}` has no text")),
+        };
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        // `P01.ru` from an intercode export; otherwise an id from the name.
+        let (id, lang) = match name.rsplit_once('.') {
+            Some((i, l))
+                if crate::project::is_valid_interview_id(i) && crate::project::is_valid_lang(l) =>
+            {
+                (i.to_string(), l.to_string())
+            }
+            _ => {
+                let s = slug(name).replace('_', "-");
+                (
+                    if crate::project::is_valid_interview_id(&s) {
+                        s
+                    } else {
+                        format!("S{k:03}")
+                    },
+                    "en".to_string(),
+                )
+            }
+        };
+        // Paragraphs (lines) become segments; positions map to the joined text.
+        let chars: Vec<char> = text.chars().collect();
+        let mut map = vec![0usize; chars.len() + 1];
+        let mut canon = String::new();
+        let mut canon_len = 0usize;
+        let mut first_line = true;
+        let mut i = 0;
+        while i <= chars.len() {
+            let end = (i..chars.len())
+                .find(|j| chars[*j] == '\n')
+                .unwrap_or(chars.len());
+            // Segments are trimmed, with tabs as spaces and no control characters, exactly
+            // as the transcript importer will read them back.
+            let raw: String = chars[i..end].iter().collect();
+            let line = crate::transcript::cuetext::clean_line(&raw).into_owned();
+            let keep = !line.is_empty();
+            let lead = raw
+                .chars()
+                .take_while(|c| c.is_whitespace() || c.is_control())
+                .count();
+            if keep && !first_line {
+                canon.push('\n');
+                canon_len += 1;
+            }
+            let n = line.chars().count();
+            for (off, slot) in map.iter_mut().enumerate().take(end + 1).skip(i) {
+                *slot = if keep {
+                    canon_len + (off - i).saturating_sub(lead).min(n)
+                } else {
+                    canon_len
+                };
+            }
+            if keep {
+                canon.push_str(&line);
+                canon_len += n;
+                first_line = false;
+            }
+            i = end + 1;
+        }
+        for sel in children(src, "PlainTextSelection") {
+            let (Some(s), Some(e)) = (sel.attribute("startPosition"), sel.attribute("endPosition"))
+            else {
+                continue;
+            };
+            let (s, e): (usize, usize) = (
+                s.trim()
+                    .parse()
+                    .map_err(|_| format!("source `{name}`: bad startPosition `{s}`"))?,
+                e.trim()
+                    .parse()
+                    .map_err(|_| format!("source `{name}`: bad endPosition `{e}`"))?,
+            );
+            if s > e || e > chars.len() {
+                return Err(format!("source `{name}`: a selection {s}..{e} lies outside its text of {} characters; refusing the import", chars.len()));
+            }
+            for coding in children(sel, "Coding") {
+                let Some(target) = child(coding, "CodeRef").and_then(|r| r.attribute("targetGUID"))
+                else {
+                    continue;
+                };
+                let Some(code) = code_ids.get(&norm_guid(target)) else {
+                    return Err(format!(
+                        "source `{name}`: a coding refers to an unknown code {target}"
+                    ));
+                };
+                let user = coding
+                    .attribute("creatingUser")
+                    .or(sel.attribute("creatingUser"))
+                    .and_then(|u| users.get(&norm_guid(u)).cloned())
+                    .unwrap_or_else(|| "imported".into());
+                let memo = children(coding, "NoteRef")
+                    .chain(children(sel, "NoteRef"))
+                    .filter_map(|n| notes.get(&norm_guid(n.attribute("targetGUID")?)).cloned())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let (cs, ce) = (map[s], map[e].max(map[s]));
+                if cs == ce {
+                    continue;
+                }
+                let quote: String = canon.chars().skip(cs).take(ce - cs).collect();
+                let gid = coding
+                    .attribute("guid")
+                    .map(norm_guid)
+                    .unwrap_or_else(|| guid("coding", &format!("{name}{s}{e}{code}")));
+                files
+                    .entry((user.clone(), id.clone()))
+                    .or_insert_with(|| CodingFile::new(&user, &id))
+                    .codings
+                    .push(Coding {
+                        id: gid,
+                        lang: lang.clone(),
+                        start: cs,
+                        end: ce,
+                        code: code.clone(),
+                        quote,
+                        memo,
+                        created: coding
+                            .attribute("creationDateTime")
+                            .or(sel.attribute("creationDateTime"))
+                            .unwrap_or("")
+                            .to_string(),
+                        origin: Origin::Manual,
+                    });
+            }
+        }
+        imp.sources.push((id, lang, canon));
+    }
+    imp.codings = files.into_values().collect();
+    Ok(imp)
+}
+
+/// A WebVTT transcript for an imported text: one cue per paragraph, one second each (the
+/// source has no times).
+pub fn text_to_vtt(text: &str) -> String {
+    let mut s = String::from(
+        "WEBVTT\nNOTE imported from a REFI-QDA text source; times are placeholders\n\n",
+    );
+    for (i, line) in text.split('\n').enumerate() {
+        let t = crate::transcript::format_time(i as u64 * 1000);
+        let e = crate::transcript::format_time(i as u64 * 1000 + 1000);
+        // A colon-led first word would read as a speaker: the voice tag keeps it text.
+        let _ = write!(
+            s,
+            "{}\n{t} --> {e}\n<v ->{}\n\n",
+            i + 1,
+            line.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        );
+    }
+    s
+}

@@ -1,0 +1,443 @@
+//! REFI-QDA: exported files validate against the standard's XSDs (xmllint), a project survives
+//! export -> import -> export unchanged, the standard's two examples import, real tools'
+//! quirks are tolerated, and hostile archives are refused with nothing written.
+
+use intercode::refi;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_intercode")
+}
+
+fn conformance() -> Option<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/refi-qda");
+    if d.is_dir() {
+        return Some(d);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the REFI-QDA schemas are needed in CI"
+    );
+    None
+}
+
+fn run(project: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &std::process::Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn xmllint(schema: &Path, file: &Path) {
+    let have = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        have || std::env::var_os("CI").is_none(),
+        "CI installs xmllint (libxml2-utils)"
+    );
+    if !have {
+        eprintln!("skipping schema validation: xmllint not installed");
+        return;
+    }
+    let o = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{} does not validate: {}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn unzip(qdpx: &Path) -> (String, Vec<(String, String)>) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(qdpx).unwrap()).unwrap();
+    let mut qde = String::new();
+    let mut sources = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+        if name == "project.qde" {
+            qde = s;
+        } else {
+            sources.push((name, s));
+        }
+    }
+    sources.sort();
+    (qde, sources)
+}
+
+/// A small project with Cyrillic, emoji and combining marks, coded by two coders.
+fn tricky_project(root: &Path) -> PathBuf {
+    let d = root.join("tricky");
+    ok(&Command::new(bin())
+        .args(["init", d.to_str().unwrap()])
+        .output()
+        .unwrap());
+    std::fs::write(d.join("transcripts/T1.ru.vtt"), "WEBVTT\n\n00:01.000 --> 00:03.000\nКатя: Приве\u{301}т 👋🏽, мне страшно — ёлки!\n\n00:04.000 --> 00:06.000\nКатя: «Боравак» &amp; &lt;нет&gt; проблем.\n").unwrap();
+    std::fs::write(
+        d.join("transcripts/participants.csv"),
+        "id,gender,age_group,arrived\nT1,female,30-39,2022\n",
+    )
+    .unwrap();
+    for (coder, quote, code) in [
+        ("ana", "мне страшно", "fear"),
+        ("boris", "Приве\u{301}т 👋🏽", "fear.speaking_out"),
+        ("ana", "«Боравак» & <нет>", "citizenship.residence"),
+    ] {
+        ok(&run(
+            &d,
+            &[
+                "--coder",
+                coder,
+                "code",
+                "add",
+                "--interview",
+                "T1",
+                "--lang",
+                "ru",
+                "--quote",
+                quote,
+                "--code",
+                code,
+                "--memo",
+                "проверить & <check>",
+            ],
+        ));
+    }
+    d
+}
+
+#[test]
+fn exports_validate_against_the_schemas() {
+    let Some(conf) = conformance() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for project in [repo.to_path_buf(), tricky_project(tmp.path())] {
+        let qdc = tmp.path().join("cb.qdc");
+        let qdpx = tmp.path().join("p.qdpx");
+        ok(&run(&project, &["export", "qdc", qdc.to_str().unwrap()]));
+        ok(&run(&project, &["export", "qdpx", qdpx.to_str().unwrap()]));
+        xmllint(&conf.join("Codebook.xsd"), &qdc);
+        let (qde, sources) = unzip(&qdpx);
+        let qde_path = tmp.path().join("project.qde");
+        std::fs::write(&qde_path, &qde).unwrap();
+        xmllint(&conf.join("Project.xsd"), &qde_path);
+        assert!(!sources.is_empty());
+        for (name, text) in &sources {
+            assert!(name.starts_with("sources/") && name.ends_with(".txt"));
+            assert!(!text.starts_with('\u{feff}') && !text.contains('\r'));
+        }
+        // Positions are code points over exactly the exported text.
+        let doc = roxmltree::Document::parse(&qde).unwrap();
+        for src in doc.descendants().filter(|n| n.has_tag_name("TextSource")) {
+            let path = src
+                .attribute("plainTextPath")
+                .unwrap()
+                .trim_start_matches("internal://");
+            let text: Vec<char> = sources
+                .iter()
+                .find(|(n, _)| n.ends_with(path))
+                .unwrap()
+                .1
+                .chars()
+                .collect();
+            for sel in src
+                .children()
+                .filter(|n| n.has_tag_name("PlainTextSelection"))
+            {
+                let (s, e): (usize, usize) = (
+                    sel.attribute("startPosition").unwrap().parse().unwrap(),
+                    sel.attribute("endPosition").unwrap().parse().unwrap(),
+                );
+                let quote: String = text[s..e].iter().collect();
+                let name = sel.attribute("name").unwrap();
+                assert!(
+                    quote.starts_with(name)
+                        || name.starts_with(&quote[..quote.len().min(name.len())]),
+                    "{quote:?} vs {name:?}"
+                );
+            }
+        }
+    }
+    // The same project exports the same GUIDs twice.
+    let a = tmp.path().join("a.qdpx");
+    let b = tmp.path().join("b.qdpx");
+    ok(&run(repo, &["export", "qdpx", a.to_str().unwrap()]));
+    ok(&run(repo, &["export", "qdpx", b.to_str().unwrap()]));
+    assert_eq!(unzip(&a), unzip(&b));
+}
+
+#[test]
+fn round_trip_keeps_codebook_quotes_and_positions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tricky_project(tmp.path());
+    let first = tmp.path().join("first.qdpx");
+    ok(&run(&src, &["export", "qdpx", first.to_str().unwrap()]));
+    let empty = tmp.path().join("empty");
+    ok(&Command::new(bin())
+        .args(["init", empty.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let out = ok(&run(&empty, &["import-refi", first.to_str().unwrap()]));
+    assert!(
+        out.contains("Fear/Speaking out") && out.contains("fear.speaking_out"),
+        "mapping table: {out}"
+    );
+    let second = tmp.path().join("second.qdpx");
+    ok(&run(&empty, &["export", "qdpx", second.to_str().unwrap()]));
+    let ((q1, s1), (q2, s2)) = (unzip(&first), unzip(&second));
+    assert_eq!(s1, s2, "the same source texts");
+    let pick = |q: &str| {
+        let doc = roxmltree::Document::parse(q).unwrap();
+        let mut v: Vec<String> = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("PlainTextSelection")
+                    || n.has_tag_name("CodeRef")
+                    || n.has_tag_name("Code")
+            })
+            .map(|n| {
+                n.attributes()
+                    .filter(|a| a.name() != "creatingUser")
+                    .map(|a| format!("{}={}", a.name(), a.value()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        pick(&q1),
+        pick(&q2),
+        "same codebook, same coded quotes and positions"
+    );
+    let qdc1 = tmp.path().join("1.qdc");
+    let qdc2 = tmp.path().join("2.qdc");
+    ok(&run(&src, &["export", "qdc", qdc1.to_str().unwrap()]));
+    ok(&run(&empty, &["export", "qdc", qdc2.to_str().unwrap()]));
+    assert_eq!(std::fs::read(qdc1).unwrap(), std::fs::read(qdc2).unwrap());
+    // Codings landed under their coders, memos came back.
+    let list = ok(&run(&empty, &["code", "list", "--format", "json"]));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows
+        .iter()
+        .any(|r| r["coder"] == "boris" && r["quote"] == "Приве\u{301}т 👋🏽"));
+    assert!(rows.iter().all(|r| r["memo"] == "проверить & <check>"));
+    assert_eq!(run(&empty, &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn the_standards_examples_import() {
+    let Some(conf) = conformance() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    ok(&Command::new(bin())
+        .args(["init", p.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let out = ok(&run(
+        &p,
+        &[
+            "import-refi",
+            conf.join("examples/spec-annexA1.qdc").to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("imported 6 code(s)"), "{out}");
+    let cb = std::fs::read_to_string(p.join("codebook/codebook.json")).unwrap();
+    for id in [
+        "topics",
+        "economy",
+        "health_care",
+        "values",
+        "conservatives",
+        "liberals",
+    ] {
+        assert!(cb.contains(&format!("\"{id}\"")), "{id}");
+    }
+    let q = tmp.path().join("q");
+    ok(&Command::new(bin())
+        .args(["init", q.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let o = run(
+        &q,
+        &[
+            "import-refi",
+            conf.join("examples/spec-annexA2-atlasti-8.4.qde")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let out = ok(&o);
+    let expected = std::fs::read_to_string(conf.join("examples/spec-annexA2-atlasti-8.4.qde"))
+        .unwrap()
+        .matches("<Code ")
+        .count();
+    assert!(
+        out.contains(&format!("imported {expected} code(s)")),
+        "{out}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is not here"),
+        "sources it does not carry are named"
+    );
+    // Nested codes keep their hierarchy (a codebook with children).
+    let nested = "<?xml version=\"1.0\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1:0\"><Codes><Code guid=\"{AA000000-0000-0000-0000-000000000001}\" name=\"Fear\" isCodable=\"false\"><Code guid=\"aa000000-0000-0000-0000-000000000002\" name=\"Of the border\" isCodable=\"true\" color=\"#F00\"/></Code></Codes></CodeBook>";
+    let imp = refi::read_qdc(nested).unwrap();
+    let cb = imp.codebook.unwrap();
+    assert_eq!(cb.codes[0].id, "fear");
+    assert_eq!(cb.codes[0].children[0].id, "fear.of_the_border");
+    assert_eq!(cb.codes[0].children[0].color, "#ff0000");
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+const QDE: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="x">
+<Users><User guid="{ABCDEF01-2345-6789-ABCD-EF0123456789}" name="Vera K"/></Users>
+<CodeBook><Codes><Code guid="{11111111-2222-3333-4444-555555555555}" name="Fear" isCodable="true" color="#c0392b"/></Codes></CodeBook>
+<Sources><TextSource guid="AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE" name="Interview 7" plainTextPath="AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE.txt">
+<PlainTextSelection guid="99999999-2222-3333-4444-555555555555" startPosition="5" endPosition="11" creatingUser="abcdef01-2345-6789-abcd-ef0123456789">
+<Coding guid="88888888-2222-3333-4444-555555555555"><CodeRef targetGUID="11111111-2222-3333-4444-555555555555"/></Coding>
+</PlainTextSelection></TextSource></Sources></Project>"##;
+
+#[test]
+fn quirks_of_real_tools_are_tolerated() {
+    // Upper-case Project.qde and Sources/, braced and upper-case GUIDs, a path without
+    // internal://, a BOM in the source (positions count the text without it, as QualCoder,
+    // which writes the BOM, counts them).
+    let src = "\u{feff}Yes, afraid of it.\n\nSecond paragraph.";
+    let bytes = zip_of(&[
+        ("Project.qde", QDE.as_bytes()),
+        (
+            "Sources/AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE.txt",
+            src.as_bytes(),
+        ),
+    ]);
+    let imp = refi::read_qdpx(&bytes).unwrap();
+    assert_eq!(imp.sources.len(), 1);
+    assert_eq!(imp.sources[0].2, "Yes, afraid of it.\nSecond paragraph.");
+    let f = &imp.codings[0];
+    assert_eq!(
+        (f.coder.as_str(), f.codings[0].quote.as_str()),
+        ("vera_k", "afraid")
+    );
+}
+
+#[test]
+fn hostile_input_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p");
+    ok(&Command::new(bin())
+        .args(["init", p.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let snapshot = || {
+        let mut v: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for dir in ["transcripts", "codebook", "codings"] {
+            for e in walk(&p.join(dir)) {
+                v.push((e.clone(), std::fs::read(&e).unwrap()));
+            }
+        }
+        v.sort();
+        v
+    };
+    let before = snapshot();
+    let src = b"Yes, afraid of it.";
+    let past_end = QDE.replace("endPosition=\"11\"", "endPosition=\"999\"");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "traversal.qdpx",
+            zip_of(&[("project.qde", QDE.as_bytes()), ("../../evil.txt", src)]),
+            "unsafe path",
+        ),
+        (
+            "malformed.qdpx",
+            zip_of(&[("project.qde", b"<Project><Sources>")]),
+            "not well-formed XML",
+        ),
+        (
+            "past-end.qdpx",
+            zip_of(&[
+                ("project.qde", past_end.as_bytes()),
+                ("sources/AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE.txt", src),
+            ]),
+            "outside its text",
+        ),
+        (
+            "notzip.qdpx",
+            b"PK\x03\x04 garbage".to_vec(),
+            "not a zip archive",
+        ),
+        (
+            "broken.qdc",
+            b"<CodeBook><Codes><Code name=\"x\"".to_vec(),
+            "not well-formed XML",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let f = tmp.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let o = run(&p, &["import-refi", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            e.contains(expected) && e.contains("Nothing was imported"),
+            "{name}: {e}"
+        );
+        assert_eq!(snapshot(), before, "{name} changed the project");
+    }
+    // A zip bomb: a small archive that expands past the limit (2 MB of zeros, limit 1 MB).
+    let bomb = zip_of(&[
+        ("project.qde", QDE.as_bytes()),
+        ("sources/a.txt", &vec![0u8; 2 * 1024 * 1024]),
+    ]);
+    assert!(bomb.len() < 64 * 1024);
+    let e = refi::read_qdpx_limited(&bomb, 1024 * 1024).unwrap_err();
+    assert!(e.contains("zip bomb"), "{e}");
+    assert!(!tmp.path().join("evil.txt").exists());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
