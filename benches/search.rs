@@ -107,6 +107,30 @@ fn main() {
         let phrase = measure(PHRASE);
         let boolean = measure(BOOLEAN);
         let exact = measure(EXACT);
+        // An edited transcript: how long until its new text is searchable (the re-index of
+        // one interview and a query that finds it).
+        let update = {
+            let id = "I00000";
+            let path = dir.join(format!("transcripts/{id}.en.vtt"));
+            let original = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(
+                &path,
+                original.replacen("Interviewer: ", "Interviewer: Zyxwvut ", 1),
+            )
+            .unwrap();
+            let mut project = intercode::Project::load(&dir).unwrap().0;
+            std::fs::write(&path, &original).unwrap();
+            let (mut idx2, _) = SearchIndex::open(&dir, None, &mut |_, _| {}).unwrap();
+            let t = Instant::now();
+            idx2.update_interview(&project, id).unwrap();
+            let found = idx2.search("zyxwvut", 1, None).unwrap().total;
+            let d = t.elapsed();
+            assert_eq!(found, 1);
+            // Put the index back to the unedited text.
+            project = intercode::Project::load(&dir).unwrap().0;
+            idx2.update_interview(&project, id).unwrap();
+            d
+        };
         // The same exact-word queries with ripgrep; counts must agree.
         let mut rg_times = Vec::new();
         let mut counts = Vec::new();
@@ -121,21 +145,22 @@ fn main() {
         }
         let rg_p50 = (!rg_times.is_empty()).then(|| pct(&mut rg_times, 0.5));
         rows.push((
-            n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts,
+            n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts, update,
         ));
         eprintln!("done: {n} interviews");
     }
     println!("search benchmark (warm queries in process, limit 10, highlights and translations included)");
     println!();
-    println!("| interviews | VTT MB | import+index | MB/s | reopen | term p50/p99 ms | phrase p50/p99 ms | boolean p50/p99 ms | exact word p50/p99 ms | rg -c -w -F p50 ms | rg / exact | equal counts |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-    for (n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts) in rows {
+    println!("| interviews | VTT MB | import+index | MB/s | reopen | edit searchable | term p50/p99 ms | phrase p50/p99 ms | boolean p50/p99 ms | exact word p50/p99 ms | rg -c -w -F p50 ms | rg / exact | equal counts |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts, update) in rows {
         println!(
-            "| {n} | {:.0} | {:.1} s | {:.1} | {} ms | {} / {} | {} / {} | {} / {} | {} / {} | {} | {} | {} |",
+            "| {n} | {:.0} | {:.1} s | {:.1} | {} ms | {} ms | {} / {} | {} / {} | {} / {} | {} / {} | {} | {} | {} |",
             bytes as f64 / 1e6,
             build.as_secs_f64(),
             bytes as f64 / 1e6 / build.as_secs_f64(),
             ms(reopen),
+            ms(update),
             ms(term.0), ms(term.1),
             ms(phrase.0), ms(phrase.1),
             ms(boolean.0), ms(boolean.1),

@@ -412,9 +412,12 @@ impl SearchIndex {
 
     /// Re-indexes one interview now (after an import), so its text is searchable at once.
     pub fn update_interview(&mut self, project: &Project, id: &str) -> Result<()> {
-        let writer = self.writer()?;
+        // One interview is small: a single-threaded writer with a small arena starts faster.
+        let mut writer: IndexWriter = self
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .map_err(|e| tv(e, &self.dir))?;
         writer.delete_term(Term::from_field_text(self.f.interview, id));
-        let mut writer = writer;
         if let Some(i) = project.interviews.get(id) {
             self.add_interview(&writer, i)?;
             self.meta
