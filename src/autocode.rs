@@ -36,6 +36,20 @@ pub struct Suggestion {
     pub matched: String,
 }
 
+impl Suggestion {
+    /// The coding that accepting this suggestion makes.
+    pub fn accepted(&self) -> crate::codings::store::NewCoding {
+        crate::codings::store::NewCoding {
+            interview: self.interview.clone(),
+            lang: self.lang.clone(),
+            span: self.span.clone(),
+            code: self.code.clone(),
+            memo: String::new(),
+            origin: crate::codings::Origin::SuggestedAccepted,
+        }
+    }
+}
+
 /// Turns a word rule into a regex: whole word, case-insensitive, `*` = any word characters.
 fn word_regex(rule: &str) -> String {
     let mut out = String::from(r"(?i)\b");

@@ -246,13 +246,7 @@ fn sentence(rng: &mut Rng, words: &[&str], n: usize) -> String {
 }
 
 fn time(ms: u64) -> String {
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    intercode::transcript::format_time(ms)
 }
 
 /// One interview of about `minutes` minutes: (Russian VTT, English VTT).

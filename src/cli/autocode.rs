@@ -3,7 +3,7 @@
 
 use super::{inert, CmdResult, Context};
 use intercode::autocode;
-use intercode::codings::{self, store::NewCoding, store::Session, Origin};
+use intercode::codings::{self, store::Session, Origin};
 use intercode::{Error, Project};
 use std::io::Write;
 use std::process::ExitCode;
@@ -116,17 +116,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         let mut session = Session::open(&ctx.project, &coder)?;
         let mut added = 0;
         for s in suggestions.iter().filter(|s| !already(s)) {
-            session.add(
-                &project,
-                NewCoding {
-                    interview: s.interview.clone(),
-                    lang: s.lang.clone(),
-                    span: s.span.clone(),
-                    code: s.code.clone(),
-                    memo: String::new(),
-                    origin: Origin::SuggestedAccepted,
-                },
-            )?;
+            session.add(&project, s.accepted())?;
             added += 1;
         }
         writeln!(out, "applied {added} suggestion(s) as codings of {coder}")?;

@@ -191,18 +191,7 @@ fn report(err: &anyhow::Error) -> ExitCode {
 /// Result of a subcommand: the exit code to use when nothing failed outright.
 pub type CmdResult = anyhow::Result<ExitCode>;
 
-/// Terminal-safe text: control characters (escape sequences) are replaced so that nothing
-/// read from a file can drive the terminal.
-pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
-}
+pub use intercode::transcript::cuetext::inert;
 
 #[cfg(test)]
 mod tests {

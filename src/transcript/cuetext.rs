@@ -67,6 +67,19 @@ pub fn clean_line(s: &str) -> Cow<'_, str> {
     })
 }
 
+/// Text safe to show on a terminal: control characters (escape sequences, bells) become
+/// U+FFFD. Used by every shell for strings read from files (speaker names, memos, codebooks).
+pub fn inert(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 fn voice_name(tag: &str) -> Option<String> {
     let body = tag.strip_prefix('v')?;
     // `<v Name>` or `<v.class Name>`; `<vertical>` is not a voice tag.

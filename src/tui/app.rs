@@ -1407,17 +1407,7 @@ impl App {
                     return;
                 };
                 let r = session
-                    .add(
-                        &self.project,
-                        NewCoding {
-                            interview: s.interview.clone(),
-                            lang: s.lang.clone(),
-                            span: s.span.clone(),
-                            code: s.code.clone(),
-                            memo: String::new(),
-                            origin: Origin::SuggestedAccepted,
-                        },
-                    )
+                    .add(&self.project, s.accepted())
                     .map(|c| format!("accepted {} in {} ({}), saved", c.code, s.interview, s.lang));
                 if r.is_ok() {
                     self.suggestions.remove(self.suggestions_selected);

@@ -17,17 +17,7 @@ pub fn grapheme_width(g: &str) -> usize {
     g.width().max(1)
 }
 
-/// Text safe to draw: control characters become U+FFFD so nothing drives the terminal.
-pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
-}
+pub use crate::transcript::cuetext::inert;
 
 /// What a screen row shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
