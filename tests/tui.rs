@@ -397,6 +397,10 @@ fn report_view_counts_codings_beside_survey_figures() {
         .to_string();
     assert!(line.contains('█'), "{line}");
     assert!(s.contains(" + "), "co-occurrence pairs: {s}");
+    assert!(
+        s.contains("ana vs boris") && s.contains("Krippendorff"),
+        "agreement panel: {s}"
+    );
 }
 
 #[test]

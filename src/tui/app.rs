@@ -1436,25 +1436,10 @@ impl App {
         }
     }
 
-    /// Everyone's codings as loaded now (yours from the session mirror).
-    fn everyone(&self) -> AllCodings {
-        let mut all = AllCodings {
-            files: self.others.files.clone(),
-            problems: Vec::new(),
-        };
-        for (i, v) in &self.mine {
-            all.files.push(crate::codings::CodingFile {
-                codings: v.clone(),
-                ..crate::codings::CodingFile::new(&self.coder, i)
-            });
-        }
-        all
-    }
-
     /// Compares the first two coders (other than the consensus coder) and lists the segments
     /// they disagree on that the consensus coder has not decided yet.
     pub fn refresh_disputes(&mut self) {
-        let all = self.everyone();
+        let all = self.all_codings(true);
         let mut coders: Vec<String> = all
             .files
             .iter()
@@ -1483,7 +1468,7 @@ impl App {
         let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
             return;
         };
-        let all = self.everyone();
+        let all = self.all_codings(true);
         let t = &self.project.interviews[&d.interview].versions[&d.lang];
         let span = t.segment_span(d.segment);
         let mut chosen: Vec<Coding> = Vec::new();

@@ -564,8 +564,13 @@ impl App {
             left,
         );
 
-        let [themes, co] =
-            Split::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+        let [themes, co, agree] = Split::vertical([
+            Constraint::Percentage(50),
+            Constraint::Percentage(30),
+            Constraint::Percentage(20),
+        ])
+        .areas(right);
+        self.draw_agreement(f, agree);
         let mut t_lines = Vec::new();
         let mut last_theme = String::new();
         for e in report::themes(&self.project, &all, &filter, "en") {
@@ -605,6 +610,52 @@ impl App {
             .borders(Borders::ALL)
             .title(" co-occurring codes (overlapping passages) ");
         f.render_widget(Paragraph::new(c_lines).block(block), co);
+    }
+
+    /// Agreement of the first two coders (other than the consensus coder), by segment.
+    fn draw_agreement(&self, f: &mut Frame, area: Rect) {
+        let all = self.all_codings(true);
+        let mut coders: Vec<String> = all
+            .files
+            .iter()
+            .map(|x| x.coder.clone())
+            .filter(|c| c != super::app::CONSENSUS)
+            .collect();
+        coders.sort();
+        coders.dedup();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" agreement (by segment) · 7 lists the disagreements ");
+        let text = match coders.as_slice() {
+            [a, b, ..] => match crate::agreement::agree(
+                &self.project,
+                &all,
+                &[a.clone(), b.clone()],
+                crate::agreement::Unit::Segment,
+                None,
+            ) {
+                Ok(r) => {
+                    let n = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.2}"));
+                    vec![
+                        Line::raw(format!(
+                            " {} vs {}: {} interview(s) coded by both",
+                            inert(a),
+                            inert(b),
+                            r.interviews.len()
+                        )),
+                        Line::raw(format!(
+                            " agreement {}  Cohen's κ {}  Krippendorff's α {}",
+                            n(r.overall.percent_agreement),
+                            n(r.overall.cohen_kappa),
+                            n(r.overall.krippendorff_alpha)
+                        )),
+                    ]
+                }
+                Err(e) => vec![Line::raw(e)],
+            },
+            _ => vec![Line::raw(" needs two coders with codings")],
+        };
+        f.render_widget(Paragraph::new(text).block(block), area);
     }
 
     fn draw_suggestions(&self, f: &mut Frame, area: Rect) {
