@@ -293,6 +293,8 @@ pub struct Imported {
     pub codings: Vec<CodingFile>,
     /// Things left out, said to the user (a bare .qde names source files it does not carry).
     pub warnings: Vec<String>,
+    /// Participant attributes per interview, from Cases and their Variables.
+    pub participants: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 fn norm_guid(g: &str) -> String {
@@ -574,6 +576,7 @@ pub fn read_project(
         })
         .unwrap_or_default();
     let mut files: BTreeMap<(String, String), CodingFile> = BTreeMap::new();
+    let mut source_ids: HashMap<String, String> = HashMap::new();
     let Some(sources) = child(root, "Sources") else {
         return Ok(imp);
     };
@@ -723,9 +726,70 @@ pub fn read_project(
                     });
             }
         }
+        if let Some(g) = src.attribute("guid") {
+            source_ids.insert(norm_guid(g), id.clone());
+        }
         imp.sources.push((id, lang, canon));
     }
     imp.codings = files.into_values().collect();
+    // Cases with variable values become participants' attributes; a case belongs to the
+    // interviews of the sources it refers to (or, without any, to the interview it names).
+    let variables: HashMap<String, String> = child(root, "Variables")
+        .map(|v| {
+            children(v, "Variable")
+                .filter_map(|n| {
+                    Some((
+                        norm_guid(n.attribute("guid")?),
+                        n.attribute("name")?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(cases) = child(root, "Cases") {
+        for case in children(cases, "Case") {
+            let mut attrs = BTreeMap::new();
+            for vv in children(case, "VariableValue") {
+                let Some(name) = child(vv, "VariableRef")
+                    .and_then(|r| r.attribute("targetGUID"))
+                    .and_then(|g| variables.get(&norm_guid(g)))
+                else {
+                    continue;
+                };
+                let value = vv
+                    .children()
+                    .filter(|c| c.is_element() && c.tag_name().name().ends_with("Value"))
+                    .find_map(|c| c.text())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                attrs.insert(slug(name), value);
+            }
+            let mut ids: Vec<String> = children(case, "SourceRef")
+                .filter_map(|r| {
+                    source_ids
+                        .get(&norm_guid(r.attribute("targetGUID")?))
+                        .cloned()
+                })
+                .collect();
+            ids.sort();
+            ids.dedup();
+            if ids.is_empty() {
+                if let Some(n) = case
+                    .attribute("name")
+                    .filter(|n| crate::project::is_valid_interview_id(n))
+                {
+                    ids.push(n.to_string());
+                }
+            }
+            for id in ids {
+                imp.participants
+                    .entry(id)
+                    .or_default()
+                    .extend(attrs.clone());
+            }
+        }
+    }
     Ok(imp)
 }
 

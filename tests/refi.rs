@@ -244,6 +244,12 @@ fn round_trip_keeps_codebook_quotes_and_positions() {
         .any(|r| r["coder"] == "boris" && r["quote"] == "Приве\u{301}т 👋🏽"));
     assert!(rows.iter().all(|r| r["memo"] == "проверить & <check>"));
     assert_eq!(run(&empty, &["check"]).status.code(), Some(0));
+    // Participants came back from the cases and their typed variables (no pseudonyms).
+    let csv = std::fs::read_to_string(empty.join("transcripts/participants.csv")).unwrap();
+    assert!(
+        csv.lines().any(|l| l.starts_with("T1,female,30-39,2022")),
+        "{csv}"
+    );
 }
 
 #[test]

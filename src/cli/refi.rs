@@ -154,8 +154,57 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
         })
         .collect::<Result<_, _>>()?;
 
+    // Participants: rows for the imported interviews join participants.csv.
+    let participants = if imp.participants.is_empty() {
+        None
+    } else {
+        let mut rows: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, String>,
+        > = project
+            .interviews
+            .iter()
+            .filter(|(_, i)| !i.attributes.is_empty())
+            .map(|(id, i)| (id.clone(), i.attributes.clone()))
+            .collect();
+        for (id, attrs) in &imp.participants {
+            if rows.contains_key(id) && !args.force {
+                return Err(Error::usage(format!("participants.csv already has interview `{id}`; pass --force to replace it. Nothing was imported.")).into());
+            }
+            rows.insert(id.clone(), attrs.clone());
+        }
+        let mut columns: Vec<String> = project.attribute_names.clone();
+        for attrs in rows.values() {
+            for k in attrs.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["id".to_string()];
+        header.extend(columns.iter().cloned());
+        w.write_record(&header)?;
+        for (id, attrs) in &rows {
+            let mut rec = vec![id.clone()];
+            rec.extend(
+                columns
+                    .iter()
+                    .map(|c| attrs.get(c).cloned().unwrap_or_default()),
+            );
+            w.write_record(&rec)?;
+        }
+        Some(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    };
+
     if imp.codebook.is_some() {
         codebook.save(&ctx.project.join(CODEBOOK_FILE))?;
+    }
+    if let Some(csv) = participants {
+        fsutil::write_atomic(
+            &ctx.project.join(intercode::project::PARTICIPANTS_FILE),
+            &csv,
+        )?;
     }
     for (path, vtt) in &vtts {
         fsutil::write_atomic(path, vtt.as_bytes())?;
