@@ -339,7 +339,10 @@ fn is_valid_color(c: &str) -> bool {
 /// non-empty.
 pub fn check_rule(rule: &str) -> std::result::Result<(), String> {
     if rule.len() >= 2 && rule.starts_with('/') && rule.ends_with('/') {
-        regex::Regex::new(&rule[1..rule.len() - 1])
+        // Parsed, not compiled: checking a codebook's syntax must stay cheap (it runs on
+        // every load); the auto-coder compiles the rules when it needs them.
+        regex_syntax::Parser::new()
+            .parse(&rule[1..rule.len() - 1])
             .map(|_| ())
             .map_err(|e| format!("invalid regex rule `{rule}`: {e}"))
     } else if rule.trim().is_empty() {

@@ -94,6 +94,17 @@ impl Project {
 
     /// Loads everything that loads and returns the problems found on the way.
     pub fn load(root: &Path) -> Result<(Project, Vec<Problem>)> {
+        Self::load_with(root, true)
+    }
+
+    /// Everything but the transcripts' contents: interviews (with their files, no versions),
+    /// participants, codebook and survey. Fast at any size; the terminal UI shows this first
+    /// and loads the transcripts behind it.
+    pub fn load_outline(root: &Path) -> Result<(Project, Vec<Problem>)> {
+        Self::load_with(root, false)
+    }
+
+    fn load_with(root: &Path, parse: bool) -> Result<(Project, Vec<Problem>)> {
         Self::ensure_project_dir(root)?;
         let mut problems = Vec::new();
         let mut interviews: BTreeMap<String, Interview> = BTreeMap::new();
@@ -105,7 +116,11 @@ impl Project {
             .collect();
         entries.sort();
         // Parsing is the costly part: do it on every core first, then assemble in order.
-        let parsed = parse_all(&entries);
+        let parsed = if parse {
+            parse_all(&entries)
+        } else {
+            entries.iter().map(|_| None).collect()
+        };
         for (path, result) in entries.into_iter().zip(parsed) {
             let name = path
                 .file_name()
@@ -139,7 +154,12 @@ impl Project {
                 ));
                 continue;
             }
-            match result.expect("parsed every transcript name") {
+            let Some(result) = result else {
+                // An outline: the file is known, its content is not read.
+                interview.files.insert(lang.to_string(), path.clone());
+                continue;
+            };
+            match result {
                 Ok(imp) => {
                     for (line, msg) in &imp.warnings {
                         problems.push(Problem::warning(rel(root, &path), Some(*line), msg.clone()));
@@ -159,7 +179,7 @@ impl Project {
         }
         // An interview whose every file failed is still listed (its problems say why), but
         // one with no versions at all is dropped from the model.
-        interviews.retain(|_, i| !i.versions.is_empty());
+        interviews.retain(|_, i| !i.versions.is_empty() || (!parse && !i.files.is_empty()));
 
         let attribute_names = load_participants(root, &mut interviews, &mut problems);
 

@@ -495,3 +495,25 @@ fn disagreements_are_walked_into_a_consensus_coder() {
         3
     );
 }
+
+#[test]
+fn the_outline_shows_first_and_an_early_open_waits_for_the_transcripts() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 120, 30, true);
+    // Whether or not the transcripts are read by now, Enter opens P01 (at once or when read).
+    ui.key(KeyCode::Enter);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while ui.app.loading.is_some() && std::time::Instant::now() < deadline {
+        ui.app.drain_worker();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    ui.app.drain_worker();
+    ui.draw();
+    assert_eq!(ui.app.view, View::Transcript);
+    assert!(
+        ui.screen().contains("P01 (ru, 30-39, female)"),
+        "{}",
+        ui.screen()
+    );
+    assert!(ui.app.pending_open.is_none());
+}

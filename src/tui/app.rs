@@ -140,7 +140,14 @@ pub struct App {
     pub disputes: Vec<crate::agreement::Disagreement>,
     pub disputes_selected: usize,
     pub help_scroll: usize,
+    /// The full project, while it is being read behind the outline.
+    pub loading: Option<Loading>,
+    /// A transcript asked for while the transcripts were still being read.
+    pub pending_open: Option<(String, String, usize)>,
 }
+
+/// The project being read on another thread.
+pub type Loading = std::sync::mpsc::Receiver<crate::Result<(Project, Vec<crate::Problem>)>>;
 
 /// The coder that holds decisions made while reconciling two coders.
 pub const CONSENSUS: &str = "consensus";
@@ -235,7 +242,21 @@ impl App {
     /// Opens the project for `coder`. If the coder's lock is held elsewhere, the app opens
     /// read-only and says so.
     pub fn new(root: &Path, coder: &str, start_worker: bool) -> crate::Result<App> {
-        let (project, problems) = Project::load(root)?;
+        // The real app shows the project's outline at once and reads the transcripts on
+        // another thread (a large project takes seconds); tests load everything first.
+        let (project, problems) = if start_worker {
+            Project::load_outline(root)?
+        } else {
+            Project::load(root)?
+        };
+        let loading = start_worker.then(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let r = root.to_path_buf();
+            std::thread::spawn(move || {
+                let _ = tx.send(Project::load(&r));
+            });
+            rx
+        });
         let (keymap, key_problems) = Keymap::load_user();
         let mut status = String::new();
         let session = match Session::open(root, coder) {
@@ -249,7 +270,9 @@ impl App {
         // Count what `intercode check` would: the project's problems and the codings'.
         let mut problems = problems;
         problems.extend(others.problems.iter().cloned());
-        problems.extend(codings::validate_all(&project, &others));
+        if loading.is_none() {
+            problems.extend(codings::validate_all(&project, &others));
+        }
         let mut mine = BTreeMap::new();
         others.files.retain(|f| {
             if f.coder == coder {
@@ -308,6 +331,8 @@ impl App {
             disputes: Vec::new(),
             disputes_selected: 0,
             help_scroll: 0,
+            loading,
+            pending_open: None,
         })
     }
 
@@ -370,6 +395,14 @@ impl App {
 
     /// Opens a transcript at a position.
     pub fn open_transcript(&mut self, interview: &str, lang: &str, pos: usize) {
+        if self.loading.is_some() {
+            // Opened as soon as the transcripts are read.
+            self.pending_open = Some((interview.to_string(), lang.to_string(), pos));
+            self.set_status(format!(
+                "reading the transcripts… {interview} opens in a moment"
+            ));
+            return;
+        }
         let parallel = self.transcript.as_ref().is_some_and(|t| t.parallel);
         self.transcript = Some(TranscriptState {
             interview: interview.to_string(),
@@ -389,10 +422,10 @@ impl App {
 
     fn default_lang(&self, interview: &str) -> Option<String> {
         let i = self.project.interviews.get(interview)?;
-        if i.versions.contains_key("ru") {
+        if i.files.contains_key("ru") {
             Some("ru".into())
         } else {
-            i.versions.keys().next().cloned()
+            i.files.keys().next().cloned()
         }
     }
 
@@ -438,10 +471,13 @@ impl App {
             ts.area.width as usize
         });
         let cursor = ts.cursor;
+        // Build (or reuse) the layout first, then read it beside the transcript: no copies.
+        if self.layout(width).is_none() {
+            return;
+        }
         let Some(row) = self
             .current()
-            .map(|(t, _)| t.clone())
-            .and_then(|t| self.layout(width).map(|l| l.row_of(&t, cursor)))
+            .and_then(|(t, ts)| ts.layout.as_ref().map(|(_, l)| l.row_of(t, cursor)))
         else {
             return;
         };
@@ -570,7 +606,7 @@ impl App {
 
     /// Applies what the search worker has sent since the last call.
     pub fn drain_worker(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.poll_loading();
         let Some(w) = &self.worker else { return false };
         let replies: Vec<Reply> = w.rx.try_iter().collect();
         for r in replies {
@@ -612,10 +648,60 @@ impl App {
         changed
     }
 
+    /// Takes the fully loaded project when the loading thread has it.
+    fn poll_loading(&mut self) -> bool {
+        let Some(rx) = &self.loading else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(Ok((mut full, problems))) => {
+                // The codebook may have been edited while the transcripts were read.
+                full.codebook = self.project.codebook.take().or(full.codebook);
+                self.project = full;
+                self.loading = None;
+                let all = self.all_codings(true);
+                let errors = problems
+                    .iter()
+                    .chain(codings::validate_all(&self.project, &all).iter())
+                    .filter(|p| p.severity == crate::Severity::Error)
+                    .count();
+                if errors > 0 {
+                    self.set_status(format!(
+                        "{errors} problem(s) in the project: run `intercode check`"
+                    ));
+                }
+                if let Some((id, lang, pos)) = self.pending_open.take() {
+                    self.open_transcript(&id, &lang, pos);
+                }
+                true
+            }
+            Ok(Err(e)) => {
+                self.loading = None;
+                self.set_status(format!("cannot read the transcripts: {e}"));
+                true
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.loading = None;
+                true
+            }
+        }
+    }
+
+    /// Says so and returns true while the transcripts are still being read.
+    fn still_loading(&mut self) -> bool {
+        if self.loading.is_some() {
+            self.set_status("reading the transcripts… a moment");
+            return true;
+        }
+        false
+    }
+
     /// Waits for the worker to answer the current query (tests and benchmarks).
     pub fn wait_for_search(&mut self) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while (self.search.waiting
+        while (self.loading.is_some()
+            || self.search.waiting
             || self.index_state.starts_with("opening")
             || self.index_state.starts_with("indexing"))
             && std::time::Instant::now() < deadline
@@ -666,6 +752,9 @@ impl App {
     fn switch(&mut self, v: View) {
         if v == View::Transcript && self.transcript.is_none() {
             self.set_status("open an interview first (Enter in the interview list)");
+            return;
+        }
+        if matches!(v, View::Suggestions | View::Disagreements) && self.still_loading() {
             return;
         }
         if v == View::Suggestions && self.suggestions.is_empty() {

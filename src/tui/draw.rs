@@ -135,14 +135,12 @@ impl App {
             self.accent(),
         )];
         for (k, (id, i)) in self.project.interviews.iter().enumerate() {
-            let langs: Vec<&str> = i.versions.keys().map(String::as_str).collect();
-            let min = i
-                .versions
-                .values()
-                .map(|t| t.duration_ms())
-                .max()
-                .unwrap_or(0)
-                / 60_000;
+            let langs: Vec<&str> = i.files.keys().map(String::as_str).collect();
+            // While the transcripts are still being read, their length is not known yet.
+            let min = match i.versions.values().map(|t| t.duration_ms()).max() {
+                Some(ms) => (ms / 60_000).to_string(),
+                None => "…".to_string(),
+            };
             let n = self.mine.get(id).map_or(0, Vec::len);
             let attrs: Vec<String> = i
                 .attributes
@@ -196,7 +194,6 @@ impl App {
         let Some((t, ts)) = self.current() else {
             return;
         };
-        let t = t.clone();
         let (cursor, anchor, scroll) = (ts.cursor, ts.anchor, ts.scroll);
         let interview = ts.interview.clone();
         let lang = ts.lang.clone();
@@ -230,7 +227,9 @@ impl App {
             Paragraph::new(Line::styled(inert(&title).into_owned(), self.accent())),
             Rect { height: 1, ..area },
         );
-        let Some(layout) = self.layout(width) else {
+        // scroll_to_cursor above built the layout for this width; read it without copying
+        // the transcript.
+        let Some((_, layout)) = self.transcript.as_ref().and_then(|ts| ts.layout.as_ref()) else {
             return;
         };
         let rows: Vec<_> = layout
@@ -251,7 +250,7 @@ impl App {
             match row.kind {
                 RowKind::Header { segment } => {
                     spans.push(Span::raw(" ".repeat(GUTTER)));
-                    let h = header_text(&t, segment);
+                    let h = header_text(t, segment);
                     let padded = format!("{:<w$}", inert(&h), w = left_w);
                     spans.push(Span::styled(padded, self.accent()));
                 }
