@@ -424,6 +424,56 @@ pub fn disagreements(project: &Project, all: &AllCodings, coders: &[String]) -> 
     out
 }
 
+/// The coder that holds decisions made while reconciling two coders.
+pub const CONSENSUS: &str = "consensus";
+
+/// How a disputed passage was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    First,
+    Second,
+    Both,
+    Neither,
+}
+
+/// Every decision, `Neither` too (it leaves no coding behind), is logged in
+/// `codings/consensus/decisions.tsv`, so decided passages are not offered again.
+pub fn decisions_path(root: &std::path::Path) -> std::path::PathBuf {
+    root.join(crate::project::CODINGS_DIR)
+        .join(CONSENSUS)
+        .join("decisions.tsv")
+}
+
+/// The (interview, lang, segment) already decided.
+pub fn decided(root: &std::path::Path) -> std::collections::HashSet<(String, String, usize)> {
+    crate::fsutil::read_records(&decisions_path(root))
+        .into_iter()
+        .filter_map(|r| match r.as_slice() {
+            [i, l, seg, ..] => Some((i.clone(), l.clone(), seg.parse().ok()?)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Logs a decision.
+pub fn record_decision(
+    root: &std::path::Path,
+    d: &Disagreement,
+    decision: Decision,
+) -> std::io::Result<()> {
+    let choice = match decision {
+        Decision::First => "first",
+        Decision::Second => "second",
+        Decision::Both => "both",
+        Decision::Neither => "neither",
+    };
+    let when = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    crate::fsutil::append_record(
+        &decisions_path(root),
+        &[&d.interview, &d.lang, &d.segment.to_string(), choice, &when],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

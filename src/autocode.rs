@@ -144,32 +144,21 @@ pub fn rejected(
     root: &std::path::Path,
     coder: &str,
 ) -> std::collections::HashSet<(String, String, usize, String)> {
-    std::fs::read_to_string(rejected_path(root, coder))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            Some((
-                f.next()?.to_string(),
-                f.next()?.to_string(),
-                f.next()?.parse().ok()?,
-                f.next()?.to_string(),
-            ))
+    crate::fsutil::read_records(&rejected_path(root, coder))
+        .into_iter()
+        .filter_map(|r| match r.as_slice() {
+            [i, l, seg, code, ..] => Some((i.clone(), l.clone(), seg.parse().ok()?, code.clone())),
+            _ => None,
         })
         .collect()
 }
 
 /// Records a rejection (appended and synced, so it survives a crash).
 pub fn reject(root: &std::path::Path, coder: &str, s: &Suggestion) -> std::io::Result<()> {
-    use std::io::Write;
-    let path = rejected_path(root, coder);
-    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)?;
-    writeln!(f, "{}\t{}\t{}\t{}", s.interview, s.lang, s.segment, s.code)?;
-    f.sync_all()
+    crate::fsutil::append_record(
+        &rejected_path(root, coder),
+        &[&s.interview, &s.lang, &s.segment.to_string(), &s.code],
+    )
 }
 
 /// How well the suggestions of one code match a coder's manual codings.

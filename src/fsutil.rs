@@ -1,5 +1,6 @@
 //! Writing files so that a crash never leaves a half-written one: write a temporary file in
-//! the same folder, fsync it, rename it over the target, fsync the folder.
+//! the same folder, fsync it, rename it over the target, fsync the folder; and small
+//! append-only logs of tab-separated records, synced line by line.
 
 use crate::error::{Error, Result};
 use std::io::Write;
@@ -34,4 +35,25 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
     }
     let _ = dir;
     Ok(())
+}
+
+/// Appends one tab-separated record to a log (creating it and its folder), synced before
+/// returning so a crash cannot lose it.
+pub fn append_record(path: &Path, fields: &[&str]) -> std::io::Result<()> {
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    writeln!(f, "{}", fields.join("\t"))?;
+    f.sync_all()
+}
+
+/// The records of a log (a missing log has none; a line cut short by a crash is just shorter).
+pub fn read_records(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
 }

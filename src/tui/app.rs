@@ -144,66 +144,29 @@ pub struct App {
     pub loading: Option<Loading>,
     /// A transcript asked for while the transcripts were still being read.
     pub pending_open: Option<(String, String, usize)>,
+    /// Counts for the report and codebook views, computed once per change, not per frame.
+    pub report_cache: Option<ReportData>,
+}
+
+/// What the report and codebook views show, derived from the codings.
+#[derive(Debug, Clone, Default)]
+pub struct ReportData {
+    /// Every coder's counts per code (the codebook view).
+    pub everyone: Vec<crate::report::CodeCount>,
+    /// The counts the report shows (yours or everyone's).
+    pub shown: Vec<crate::report::CodeCount>,
+    pub themes: Vec<crate::report::FigureEvidence>,
+    /// Co-occurring code pairs, most frequent first.
+    pub pairs: Vec<((String, String), usize)>,
+    /// The agreement panel's lines.
+    pub agreement: Vec<String>,
 }
 
 /// The project being read on another thread.
 pub type Loading = std::sync::mpsc::Receiver<crate::Result<(Project, Vec<crate::Problem>)>>;
 
-/// The coder that holds decisions made while reconciling two coders.
-pub const CONSENSUS: &str = "consensus";
-
-/// Every decision, including "neither" (which leaves no coding), is also appended to
-/// `codings/consensus/decisions.tsv`, so decided passages are not offered again.
-fn decisions_path(root: &Path) -> PathBuf {
-    root.join(crate::project::CODINGS_DIR)
-        .join(CONSENSUS)
-        .join("decisions.tsv")
-}
-
-fn read_decisions(root: &Path) -> std::collections::HashSet<(String, String, usize)> {
-    std::fs::read_to_string(decisions_path(root))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            Some((
-                f.next()?.to_string(),
-                f.next()?.to_string(),
-                f.next()?.parse().ok()?,
-            ))
-        })
-        .collect()
-}
-
-fn record_decision(
-    root: &Path,
-    d: &crate::agreement::Disagreement,
-    first: bool,
-    second: bool,
-) -> std::io::Result<()> {
-    use std::io::Write;
-    let path = decisions_path(root);
-    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)?;
-    let choice = match (first, second) {
-        (true, true) => "both",
-        (true, false) => "first",
-        (false, true) => "second",
-        (false, false) => "neither",
-    };
-    writeln!(
-        f,
-        "{}\t{}\t{}\t{choice}\t{}",
-        d.interview,
-        d.lang,
-        d.segment,
-        humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-    )?;
-    f.sync_all()
-}
+use crate::agreement::Decision;
+pub use crate::agreement::CONSENSUS;
 
 fn next_boundary(text: &str, byte: usize) -> usize {
     let mut c = GraphemeCursor::new(byte, text.len(), true);
@@ -333,11 +296,80 @@ impl App {
             help_scroll: 0,
             loading,
             pending_open: None,
+            report_cache: None,
         })
     }
 
     pub fn interview_ids(&self) -> Vec<&String> {
         self.project.interviews.keys().collect()
+    }
+
+    /// Computes the report views' data if a change made it stale.
+    pub fn ensure_report(&mut self) {
+        if self.report_cache.is_some() {
+            return;
+        }
+        let Some(cb) = &self.project.codebook else {
+            return;
+        };
+        let filter = crate::report::Filter::default();
+        let everyone = self.all_codings(true);
+        let shown_codings = self.all_codings(self.report_all_coders);
+        let mut pairs: Vec<((String, String), usize)> =
+            crate::report::cooccurrence(&shown_codings, &filter)
+                .into_iter()
+                .collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut coders: Vec<String> = everyone
+            .files
+            .iter()
+            .map(|x| x.coder.clone())
+            .filter(|c| c != CONSENSUS)
+            .collect();
+        coders.sort();
+        coders.dedup();
+        let agreement = match coders.as_slice() {
+            [a, b, ..] => match crate::agreement::agree(
+                &self.project,
+                &everyone,
+                &[a.clone(), b.clone()],
+                crate::agreement::Unit::Segment,
+                None,
+            ) {
+                Ok(r) => {
+                    let n = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.2}"));
+                    vec![
+                        format!(
+                            " {a} vs {b}: {} interview(s) coded by both",
+                            r.interviews.len()
+                        ),
+                        format!(
+                            " agreement {}  Cohen's κ {}  Krippendorff's α {}",
+                            n(r.overall.percent_agreement),
+                            n(r.overall.cohen_kappa),
+                            n(r.overall.krippendorff_alpha)
+                        ),
+                    ]
+                }
+                Err(e) => vec![e],
+            },
+            _ => vec![" needs two coders with codings".to_string()],
+        };
+        self.report_cache = Some(ReportData {
+            everyone: crate::report::frequencies(cb, &everyone, &filter),
+            shown: crate::report::frequencies(cb, &shown_codings, &filter),
+            themes: crate::report::themes(&self.project, &shown_codings, &filter, "en"),
+            pairs,
+            agreement,
+        });
+    }
+
+    /// The id of the open interview ("" when none is open).
+    fn open_interview(&self) -> String {
+        self.transcript
+            .as_ref()
+            .map(|t| t.interview.clone())
+            .unwrap_or_default()
     }
 
     /// The open transcript and its state.
@@ -659,6 +691,7 @@ impl App {
                 full.codebook = self.project.codebook.take().or(full.codebook);
                 self.project = full;
                 self.loading = None;
+                self.report_cache = None;
                 let all = self.all_codings(true);
                 let errors = problems
                     .iter()
@@ -1033,6 +1066,7 @@ impl App {
     }
 
     fn after_change(&mut self, interview: &str, result: crate::Result<String>) {
+        self.report_cache = None;
         match result {
             Ok(msg) => {
                 self.saved = true;
@@ -1081,11 +1115,7 @@ impl App {
             self.set_status("no coding of yours under the cursor");
             return;
         };
-        let interview = self
-            .transcript
-            .as_ref()
-            .map(|t| t.interview.clone())
-            .unwrap_or_default();
+        let interview = self.open_interview();
         let Some(s) = self.session.as_mut() else {
             return;
         };
@@ -1132,11 +1162,7 @@ impl App {
     }
 
     fn undo_redo(&mut self, undo: bool) {
-        let interview = self
-            .transcript
-            .as_ref()
-            .map(|t| t.interview.clone())
-            .unwrap_or_default();
+        let interview = self.open_interview();
         let Some(s) = self.session.as_mut() else {
             return;
         };
@@ -1246,11 +1272,7 @@ impl App {
     fn submit_prompt(&mut self, kind: PromptKind, input: String) {
         match kind {
             PromptKind::Memo(id) => {
-                let interview = self
-                    .transcript
-                    .as_ref()
-                    .map(|t| t.interview.clone())
-                    .unwrap_or_default();
+                let interview = self.open_interview();
                 let Some(s) = self.session.as_mut() else {
                     return;
                 };
@@ -1313,6 +1335,7 @@ impl App {
             Ok(msg) => match cb.save(&self.root.join(CODEBOOK_FILE)) {
                 Ok(()) => {
                     self.project.codebook = Some(cb);
+                    self.report_cache = None;
                     self.set_status(msg);
                 }
                 Err(e) => self.set_status(format!("NOT SAVED: {e}")),
@@ -1351,6 +1374,7 @@ impl App {
                 match cb.save(&self.root.join(CODEBOOK_FILE)) {
                     Ok(()) => {
                         self.project.codebook = Some(cb);
+                        self.report_cache = None;
                         self.set_status(format!(
                             "merged {from} into {into}; {n} coding(s) reassigned"
                         ));
@@ -1429,7 +1453,10 @@ impl App {
 
     fn report_action(&mut self, a: Action) {
         match a {
-            Action::AllCoders => self.report_all_coders = !self.report_all_coders,
+            Action::AllCoders => {
+                self.report_all_coders = !self.report_all_coders;
+                self.report_cache = None;
+            }
             Action::Down => self.report_scroll += 1,
             Action::Up => self.report_scroll = self.report_scroll.saturating_sub(1),
             Action::Top => self.report_scroll = 0,
@@ -1542,7 +1569,7 @@ impl App {
             return;
         }
         self.compared = coders.into_iter().take(2).collect();
-        let decided = read_decisions(&self.root);
+        let decided = crate::agreement::decided(&self.root);
         self.disputes = crate::agreement::disagreements(&self.project, &all, &self.compared)
             .into_iter()
             .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
@@ -1553,29 +1580,31 @@ impl App {
     /// Records a decision on the selected dispute into the consensus coder: the chosen
     /// coders' codings on that segment (an empty choice is recorded too, as a marker coding
     /// is not possible without a code: it is simply dropped from the list).
-    fn decide(&mut self, first: bool, second: bool) {
+    fn decide(&mut self, decision: Decision) {
         let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
             return;
         };
+        let takes = |k: usize| {
+            matches!(
+                (decision, k),
+                (Decision::Both, _) | (Decision::First, 0) | (Decision::Second, 1)
+            )
+        };
         let all = self.all_codings(true);
-        let t = &self.project.interviews[&d.interview].versions[&d.lang];
-        let span = t.segment_span(d.segment);
+        let span = self.project.interviews[&d.interview].versions[&d.lang].segment_span(d.segment);
         let mut chosen: Vec<Coding> = Vec::new();
-        for (k, coder) in self.compared.iter().enumerate() {
-            if (k == 0 && !first) || (k == 1 && !second) {
-                continue;
-            }
-            for (f, c) in all.iter().filter(|(f, c)| {
+        for (_, coder) in self.compared.iter().enumerate().filter(|(k, _)| takes(*k)) {
+            let on_segment = all.iter().filter(|(f, c)| {
                 &f.coder == coder
                     && f.interview == d.interview
                     && c.lang == d.lang
                     && c.start < span.end
                     && span.start < c.end
-            }) {
-                let _ = f;
+            });
+            for (_, c) in on_segment {
                 if !chosen
                     .iter()
-                    .any(|x| x.code == c.code && x.start == c.start && x.end == c.end)
+                    .any(|x| x.code == c.code && x.span() == c.span())
                 {
                     chosen.push(c.clone());
                 }
@@ -1588,44 +1617,40 @@ impl App {
                 return;
             }
         };
-        let mut saved = 0;
         for c in &chosen {
-            let r = session.add(
-                &self.project,
-                NewCoding {
-                    interview: d.interview.clone(),
-                    lang: d.lang.clone(),
-                    span: c.span(),
-                    code: c.code.clone(),
-                    memo: c.memo.clone(),
-                    origin: Origin::Copied,
-                },
-            );
-            match r {
-                Ok(_) => saved += 1,
-                Err(e) => {
-                    self.set_status(format!("NOT SAVED: {e}"));
-                    return;
-                }
+            let new = NewCoding {
+                interview: d.interview.clone(),
+                lang: d.lang.clone(),
+                span: c.span(),
+                code: c.code.clone(),
+                memo: c.memo.clone(),
+                origin: Origin::Copied,
+            };
+            if let Err(e) = session.add(&self.project, new) {
+                self.set_status(format!("NOT SAVED: {e}"));
+                return;
             }
         }
-        if let Err(e) = record_decision(&self.root, &d, first, second) {
+        if let Err(e) = crate::agreement::record_decision(&self.root, &d, decision) {
             self.set_status(format!("NOT SAVED: {e}"));
             return;
         }
-        let who = match (first, second) {
-            (true, true) => "both".to_string(),
-            (true, false) => self.compared[0].clone(),
-            (false, true) => self.compared[1].clone(),
-            (false, false) => "neither".to_string(),
+        let who = match decision {
+            Decision::Both => "both".to_string(),
+            Decision::First => self.compared[0].clone(),
+            Decision::Second => self.compared[1].clone(),
+            Decision::Neither => "neither".to_string(),
         };
         self.disputes.remove(self.disputes_selected);
         self.disputes_selected = self
             .disputes_selected
             .min(self.disputes.len().saturating_sub(1));
         self.set_status(format!(
-            "{} {} seg {}: took {who} ({saved} coding(s) to {CONSENSUS}), saved",
-            d.interview, d.lang, d.segment
+            "{} {} seg {}: took {who} ({} coding(s) to {CONSENSUS}), saved",
+            d.interview,
+            d.lang,
+            d.segment,
+            chosen.len()
         ));
     }
 
@@ -1636,10 +1661,10 @@ impl App {
             Action::Down => {
                 self.disputes_selected = (self.disputes_selected + 1).min(n.saturating_sub(1))
             }
-            Action::TakeFirst => self.decide(true, false),
-            Action::TakeSecond => self.decide(false, true),
-            Action::TakeBoth => self.decide(true, true),
-            Action::TakeNeither => self.decide(false, false),
+            Action::TakeFirst => self.decide(Decision::First),
+            Action::TakeSecond => self.decide(Decision::Second),
+            Action::TakeBoth => self.decide(Decision::Both),
+            Action::TakeNeither => self.decide(Decision::Neither),
             Action::Open => {
                 if let Some(d) = self.disputes.get(self.disputes_selected).cloned() {
                     let pos = self.project.interviews[&d.interview].versions[&d.lang]

@@ -5,7 +5,6 @@
 use super::app::{split_width, text_width, App, Overlay, View, GUTTER};
 use super::keymap::Action;
 use super::layout::{header_text, inert, wrap_str, RowKind};
-use crate::report;
 use ratatui::layout::{Constraint, Direction, Layout as Split, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -66,6 +65,9 @@ impl App {
         ])
         .areas(area);
         self.draw_tabs(f, tabs);
+        if matches!(self.view, View::Report | View::Codebook) {
+            self.ensure_report();
+        }
         match self.view {
             View::Interviews => self.draw_interviews(f, body),
             View::Transcript => self.draw_transcript(f, body),
@@ -342,10 +344,11 @@ impl App {
         };
         let [left, right] =
             Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-        let counts = report::frequencies(cb, &self.all_codings(true), &report::Filter::default());
+        let empty = Vec::new();
+        let counts = self.report_cache.as_ref().map_or(&empty, |r| &r.everyone);
         let walk = cb.walk();
         let mut lines = Vec::new();
-        for (i, (r, c)) in walk.iter().zip(&counts).enumerate() {
+        for (i, (r, c)) in walk.iter().zip(counts).enumerate() {
             let name = r.code.name.get("en").cloned().unwrap_or_default();
             let mut style = Style::default();
             if i == self.codebook_selected {
@@ -521,15 +524,16 @@ impl App {
         let Some(cb) = &self.project.codebook else {
             return;
         };
-        let all = self.all_codings(self.report_all_coders);
-        let filter = report::Filter::default();
-        let freq = report::frequencies(cb, &all, &filter);
+        let Some(data) = &self.report_cache else {
+            return;
+        };
+        let freq = &data.shown;
         let [left, right] =
             Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
         let max = freq.iter().map(|c| c.passages).max().unwrap_or(1).max(1);
         let bar_w = (left.width as usize).saturating_sub(46).max(4);
         let mut lines = Vec::new();
-        for c in &freq {
+        for c in freq {
             let n = c.passages * bar_w / max;
             let color = cb.find(&c.code).map(|x| x.color.as_str());
             lines.push(Line::from(vec![
@@ -572,7 +576,7 @@ impl App {
         self.draw_agreement(f, agree);
         let mut t_lines = Vec::new();
         let mut last_theme = String::new();
-        for e in report::themes(&self.project, &all, &filter, "en") {
+        for e in &data.themes {
             if e.theme != last_theme {
                 t_lines.push(Line::styled(e.theme.to_uppercase(), self.accent()));
                 last_theme = e.theme.clone();
@@ -597,10 +601,8 @@ impl App {
                 .scroll((self.report_scroll as u16, 0)),
             themes,
         );
-        let mut pairs: Vec<((String, String), usize)> =
-            report::cooccurrence(&all, &filter).into_iter().collect();
-        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let c_lines: Vec<Line> = pairs
+        let c_lines: Vec<Line> = data
+            .pairs
             .iter()
             .take(co.height as usize)
             .map(|((a, b), n)| Line::raw(format!(" {n:>4}  {a} + {b}")))
@@ -613,48 +615,16 @@ impl App {
 
     /// Agreement of the first two coders (other than the consensus coder), by segment.
     fn draw_agreement(&self, f: &mut Frame, area: Rect) {
-        let all = self.all_codings(true);
-        let mut coders: Vec<String> = all
-            .files
-            .iter()
-            .map(|x| x.coder.clone())
-            .filter(|c| c != super::app::CONSENSUS)
-            .collect();
-        coders.sort();
-        coders.dedup();
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" agreement (by segment) · 7 lists the disagreements ");
-        let text = match coders.as_slice() {
-            [a, b, ..] => match crate::agreement::agree(
-                &self.project,
-                &all,
-                &[a.clone(), b.clone()],
-                crate::agreement::Unit::Segment,
-                None,
-            ) {
-                Ok(r) => {
-                    let n = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.2}"));
-                    vec![
-                        Line::raw(format!(
-                            " {} vs {}: {} interview(s) coded by both",
-                            inert(a),
-                            inert(b),
-                            r.interviews.len()
-                        )),
-                        Line::raw(format!(
-                            " agreement {}  Cohen's κ {}  Krippendorff's α {}",
-                            n(r.overall.percent_agreement),
-                            n(r.overall.cohen_kappa),
-                            n(r.overall.krippendorff_alpha)
-                        )),
-                    ]
-                }
-                Err(e) => vec![Line::raw(e)],
-            },
-            _ => vec![Line::raw(" needs two coders with codings")],
-        };
-        f.render_widget(Paragraph::new(text).block(block), area);
+        let lines: Vec<Line> = self
+            .report_cache
+            .iter()
+            .flat_map(|r| r.agreement.iter())
+            .map(|l| Line::raw(inert(l).into_owned()))
+            .collect();
+        f.render_widget(Paragraph::new(lines).block(block), area);
     }
 
     fn draw_suggestions(&self, f: &mut Frame, area: Rect) {
