@@ -40,20 +40,20 @@ fn main() {
                 let code = codes[rng.below(50) as usize].clone();
                 let c = Coding {
                     id: format!("{id}{lang}{s}"),
-                    lang: lang.clone(),
+                    lang: lang.as_str().into(),
                     start: span.start,
                     end: span.end,
-                    code: code.clone(),
+                    code: code.as_str().into(),
                     quote: String::new(),
                     memo: String::new(),
-                    created: String::new(),
+                    created: Default::default(),
                     origin: Origin::Manual,
                 };
                 a.codings.push(c.clone());
                 match rng.below(10) {
                     0 => {}
                     1 => b.codings.push(Coding {
-                        code: codes[rng.below(50) as usize].clone(),
+                        code: codes[rng.below(50) as usize].as_str().into(),
                         ..c
                     }),
                     _ => b.codings.push(c),

@@ -67,10 +67,12 @@ fn main() {
                 },
                 start: pos,
                 end: pos + len,
-                code: codes[rng.below(codes.len() as u64) as usize].clone(),
+                code: codes[rng.below(codes.len() as u64) as usize]
+                    .as_str()
+                    .into(),
                 quote: quote.to_string(),
                 memo: String::new(),
-                created: String::new(),
+                created: Default::default(),
                 origin: Origin::Manual,
             });
         }

@@ -266,7 +266,7 @@ pub fn agree(
     let used: BTreeSet<String> = all
         .iter()
         .filter(|(f, _)| coders.contains(&f.coder))
-        .map(|(_, c)| c.code.clone())
+        .map(|(_, c)| c.code.to_string())
         .collect();
     let codes: Vec<String> = match codes {
         Some(cs) => cs.to_vec(),
@@ -291,10 +291,10 @@ pub fn agree(
                     .iter()
                     .filter(|f| &f.coder == coder && &f.interview == id)
                 {
-                    for c in f.codings.iter().filter(|c| &c.lang == lang) {
+                    for c in f.codings.iter().filter(|c| c.lang == *lang) {
                         if let Some(slot) = spans.get_mut(c.code.as_str()) {
                             slot[ci].push((c.start, c.end));
-                        } else if patterns.contains_key(&c.code) {
+                        } else if patterns.contains_key(c.code.as_str()) {
                             let mut v = vec![Vec::new(); k];
                             v[ci].push((c.start, c.end));
                             spans.insert(c.code.as_str(), v);
@@ -381,7 +381,7 @@ pub fn disagreements(project: &Project, all: &AllCodings, coders: &[String]) -> 
                     .iter()
                     .filter(|f| &f.coder == coder && f.interview == id)
                 {
-                    for c in f.codings.iter().filter(|c| &c.lang == lang) {
+                    for c in f.codings.iter().filter(|c| c.lang == *lang) {
                         for (i, hit) in coverage(t, &[(c.start, c.end)], Unit::Segment)
                             .iter()
                             .enumerate()
@@ -392,7 +392,7 @@ pub fn disagreements(project: &Project, all: &AllCodings, coders: &[String]) -> 
                                     .or_default()
                                     .entry(coder.clone())
                                     .or_default()
-                                    .insert(c.code.clone());
+                                    .insert(c.code.to_string());
                             }
                         }
                     }

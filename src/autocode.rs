@@ -212,7 +212,7 @@ pub fn quality(
         }
     }
     for (i, c) in &manual {
-        let e = q.entry(c.code.clone()).or_default();
+        let e = q.entry(c.code.to_string()).or_default();
         e.manual += 1;
         if suggestions.iter().any(|s| {
             &s.interview == i

@@ -223,9 +223,9 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
                 for c in f
                     .codings
                     .iter()
-                    .filter(|c| &c.lang == lang && c.end <= t.char_len())
+                    .filter(|c| c.lang == *lang && c.end <= t.char_len())
                 {
-                    let Some(cg) = guids.get(&c.code) else {
+                    let Some(cg) = guids.get(c.code.as_str()) else {
                         continue;
                     };
                     let quote: String = c.quote.chars().take(100).collect();
@@ -711,17 +711,17 @@ pub fn read_project(
                     .codings
                     .push(Coding {
                         id: gid,
-                        lang: lang.clone(),
+                        lang: lang.as_str().into(),
                         start: cs,
                         end: ce,
-                        code: code.clone(),
+                        code: code.into(),
                         quote,
                         memo,
                         created: coding
                             .attribute("creationDateTime")
                             .or(sel.attribute("creationDateTime"))
                             .unwrap_or("")
-                            .to_string(),
+                            .into(),
                         origin: Origin::Manual,
                     });
             }

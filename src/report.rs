@@ -94,9 +94,9 @@ pub fn cooccurrence(all: &AllCodings, filter: &Filter) -> BTreeMap<(String, Stri
                 for b in codings[i + 1..].iter().take_while(|b| b.start < a.end) {
                     if a.code != b.code {
                         let key = if a.code < b.code {
-                            (a.code.clone(), b.code.clone())
+                            (a.code.to_string(), b.code.to_string())
                         } else {
-                            (b.code.clone(), a.code.clone())
+                            (b.code.to_string(), a.code.to_string())
                         };
                         *out.entry(key).or_default() += 1;
                     }
@@ -521,7 +521,7 @@ pub fn quotes(
     let mut out = Vec::new();
     for (f, c) in all
         .iter()
-        .filter(|(f, c)| filter.keeps(&f.coder, &c.lang) && ids.contains(&c.code))
+        .filter(|(f, c)| filter.keeps(&f.coder, &c.lang) && ids.iter().any(|i| *i == c.code))
     {
         // Two coders on the same span give one quote.
         if !seen.insert((
@@ -536,7 +536,7 @@ pub fn quotes(
         let Some(interview) = project.interviews.get(&f.interview) else {
             continue;
         };
-        let Some(t) = interview.versions.get(&c.lang) else {
+        let Some(t) = interview.versions.get(c.lang.as_str()) else {
             continue;
         };
         let terms = redactions.terms(project, &f.interview);
@@ -553,11 +553,11 @@ pub fn quotes(
             None => (None, None),
         };
         out.push(Quote {
-            code: c.code.clone(),
+            code: c.code.to_string(),
             interview: f.interview.clone(),
             attribution: attribution(&interview.attributes),
             time,
-            lang: c.lang.clone(),
+            lang: c.lang.to_string(),
             text: Redactions::apply(&terms, &t.slice(c.span()).replace('\n', " ")),
             other_lang,
             other_text,

@@ -76,7 +76,7 @@ fn coding(code: &str, start: usize, end: usize) -> Coding {
         code: code.into(),
         quote: String::new(),
         memo: String::new(),
-        created: String::new(),
+        created: Default::default(),
         origin: Origin::Manual,
     }
 }

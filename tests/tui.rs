@@ -467,7 +467,7 @@ fn disagreements_are_walked_into_a_consensus_coder() {
     assert_eq!(ui.app.disputes.len(), n - 1, "{}", ui.app.status);
     assert!(ui.screen().contains("took ana"), "{}", ui.screen());
     let consensus = intercode::codings::load_all(&dir, Some("consensus"));
-    let codes: Vec<String> = consensus.iter().map(|(_, c)| c.code.clone()).collect();
+    let codes: Vec<String> = consensus.iter().map(|(_, c)| c.code.to_string()).collect();
     let mut expected = first.codes["ana"].clone();
     expected.sort();
     let mut got = codes.clone();

@@ -354,7 +354,9 @@ fn list(ctx: &Context, a: ListArgs, out: &mut dyn Write) -> CmdResult {
         .iter()
         .filter(|(f, c)| {
             a.interview.as_ref().is_none_or(|i| &f.interview == i)
-                && codes.as_ref().is_none_or(|cs| cs.contains(&c.code))
+                && codes
+                    .as_ref()
+                    .is_none_or(|cs| cs.iter().any(|x| *x == c.code))
         })
         .map(|(f, c)| Row {
             id: &c.id,

@@ -92,7 +92,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         let all = codings::load_all(&ctx.project, None);
         let mut n: HashMap<String, usize> = HashMap::new();
         for (_, c) in all.iter() {
-            *n.entry(c.code.clone()).or_default() += 1;
+            *n.entry(c.code.to_string()).or_default() += 1;
         }
         n
     };

@@ -49,7 +49,7 @@ mod tests {
             code: "fear".into(),
             quote: quote.into(),
             memo: String::new(),
-            created: String::new(),
+            created: Default::default(),
             origin: Origin::Manual,
         }
     }

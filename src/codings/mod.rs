@@ -7,11 +7,13 @@
 //! lock and writes every change atomically; reading any coder's files needs no lock.
 
 pub mod drift;
+mod fast;
 pub mod store;
 
 use crate::error::{Error, Problem, Result};
 use crate::project::{Project, CODINGS_DIR};
 use crate::transcript::Transcript;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -44,17 +46,17 @@ impl Origin {
 #[serde(deny_unknown_fields)]
 pub struct Coding {
     pub id: String,
-    pub lang: String,
+    pub lang: CompactString,
     /// Code point offsets into the canonical text, end exclusive.
     pub start: usize,
     pub end: usize,
-    pub code: String,
+    pub code: CompactString,
     /// The coded text as it was when the coding was made.
     pub quote: String,
     #[serde(default)]
     pub memo: String,
     /// RFC 3339, UTC.
-    pub created: String,
+    pub created: CompactString,
     pub origin: Origin,
 }
 
@@ -126,9 +128,24 @@ impl CodingFile {
         std::fs::File::open(path)
             .and_then(|mut f| f.read_to_end(buf))
             .map_err(|e| Error::io(path, e))?;
-        // from_slice checks UTF-8 inside strings as it parses: no separate validation pass.
-        let file: CodingFile = serde_json::from_slice(buf)
-            .map_err(|e| Error::data(path, Some(e.line()), format!("invalid codings file: {e}")))?;
+        // One SIMD pass checks the UTF-8 of the whole file; serde_json then parses a `&str` and
+        // skips its own per-string check, which was the largest single cost of loading.
+        let text = simdutf8::basic::from_utf8(buf).map_err(|_| {
+            // The slow check runs only on the error path, to find where the bad byte is.
+            let bad = std::str::from_utf8(buf)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            let line = 1 + buf[..bad].iter().filter(|&&b| b == b'\n').count();
+            Error::data(path, Some(line), "invalid codings file: not UTF-8 text")
+        })?;
+        // Files this tool wrote take the fast path; anything else (hand-edited, escapes,
+        // errors) goes through serde_json, which also words the error.
+        let file = match fast::parse(text) {
+            Some(file) => file,
+            None => serde_json::from_str(text).map_err(|e| {
+                Error::data(path, Some(e.line()), format!("invalid codings file: {e}"))
+            })?,
+        };
         if file.version != 1 {
             return Err(Error::data(
                 path,
@@ -320,7 +337,7 @@ pub fn recode(root: &Path, f: impl Fn(&str) -> Recode) -> Result<usize> {
             file.codings.retain_mut(|c| match f(&c.code) {
                 Recode::Keep => true,
                 Recode::Replace(new) => {
-                    c.code = new;
+                    c.code = new.into();
                     touched += 1;
                     true
                 }
@@ -385,28 +402,31 @@ pub fn load_all(root: &Path, only_coder: Option<&str>) -> AllCodings {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = paths.len().div_ceil(threads).max(1);
+    // Files are handed out one at a time from a shared counter, so a thread slowed down by
+    // the machine's other work does not leave the rest of its share undone at the end.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut buf = Vec::new();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((coder, p)) = paths.get(i) else {
+                return done;
+            };
+            done.push((i, read_checked(root, coder, p, &mut buf)));
+        }
+    };
     let results: Vec<Vec<(usize, std::result::Result<CodingFile, Problem>)>> =
         std::thread::scope(|s| {
-            let handles: Vec<_> = paths
-                .chunks(chunk)
-                .enumerate()
-                .map(|(k, part)| {
-                    s.spawn(move || {
-                        let mut buf = Vec::new();
-                        part.iter()
-                            .enumerate()
-                            .map(|(i, (coder, p))| {
-                                (k * chunk + i, read_checked(root, coder, p, &mut buf))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = vec![work()];
+            // A reader that panicked would lose files silently: let the panic through.
+            all.extend(
+                helpers
+                    .into_iter()
+                    .map(|h| h.join().expect("codings reader")),
+            );
+            all
         });
     let mut all = AllCodings::default();
     let mut flat: Vec<_> = results.into_iter().flatten().collect();
@@ -481,7 +501,7 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
                     format!("{what}: unknown code `{}`", c.code),
                 ));
             }
-            let Some(t) = interview.versions.get(&c.lang) else {
+            let Some(t) = interview.versions.get(c.lang.as_str()) else {
                 problems.push(Problem::error(
                     &shown,
                     line,

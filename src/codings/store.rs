@@ -267,13 +267,13 @@ impl Session {
         let ts = uuid::Timestamp::from_unix(uuid::NoContext, since.as_secs(), since.subsec_nanos());
         let coding = Coding {
             id: uuid::Uuid::new_v7(ts).to_string(),
-            lang: new.lang,
+            lang: new.lang.into(),
             start: new.span.start,
             end: new.span.end,
-            code: new.code,
+            code: new.code.into(),
             quote: t.slice(new.span).to_string(),
             memo: new.memo,
-            created: humantime::format_rfc3339_seconds(now).to_string(),
+            created: humantime::format_rfc3339_seconds(now).to_string().into(),
             origin: new.origin,
         };
         self.record(Change::Added {
@@ -351,7 +351,7 @@ impl Session {
         let t = project
             .interviews
             .get(&interview)
-            .and_then(|i| i.versions.get(&before.lang))
+            .and_then(|i| i.versions.get(before.lang.as_str()))
             .ok_or_else(|| {
                 Error::usage(format!(
                     "{interview} ({}) is not in the project",

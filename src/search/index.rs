@@ -718,9 +718,9 @@ impl QueryCtx<'_> {
         let ids = cb.subtree_ids(code);
         let all = codings::load_all(&self.idx.root, self.coder);
         let mut wanted: BTreeMap<(String, String), Vec<(usize, usize)>> = BTreeMap::new();
-        for (file, c) in all.iter().filter(|(_, c)| ids.contains(&c.code)) {
+        for (file, c) in all.iter().filter(|(_, c)| ids.iter().any(|i| *i == c.code)) {
             wanted
-                .entry((file.interview.clone(), c.lang.clone()))
+                .entry((file.interview.clone(), c.lang.to_string()))
                 .or_default()
                 .push((c.start, c.end));
         }

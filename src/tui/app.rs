@@ -1146,7 +1146,7 @@ impl App {
                     interview: interview_id.clone(),
                     lang: lang.clone(),
                     span,
-                    code: c.code.clone(),
+                    code: c.code.to_string(),
                     memo: c.memo.clone(),
                     origin: Origin::Copied,
                 },
@@ -1622,7 +1622,7 @@ impl App {
                 interview: d.interview.clone(),
                 lang: d.lang.clone(),
                 span: c.span(),
-                code: c.code.clone(),
+                code: c.code.to_string(),
                 memo: c.memo.clone(),
                 origin: Origin::Copied,
             };

@@ -1,0 +1,287 @@
+//! A fast reader for codings files in exactly the layout [`CodingFile::to_json`] writes.
+//!
+//! Loading a million codings is mostly string scanning, and serde_json scans strings a byte
+//! at a time. Files this tool wrote have a fixed shape (one header line, one coding per line,
+//! keys in a fixed order, no escapes in most strings), so this reader walks that shape with
+//! `memchr` and gives up, returning `None`, at the first byte that differs: an escape, a
+//! reordered key, extra spaces, anything hand-edited. The caller then parses the file with
+//! serde_json, which also gives the error messages. So this reader never decides whether a
+//! file is valid; it only takes the common case faster, and a property test checks that it
+//! agrees with serde_json on every file it accepts.
+
+use super::{Coding, CodingFile, Origin};
+
+/// Parses `text` if it is in the canonical layout; `None` means "use serde_json".
+pub(super) fn parse(text: &str) -> Option<CodingFile> {
+    // serde_json refuses raw control characters inside strings; the only one the layout
+    // has between them is the newline, which `Cursor::string` refuses inside a string.
+    if has_control(text.as_bytes()) {
+        return None;
+    }
+    let mut c = Cursor { s: text, pos: 0 };
+    c.lit("{\"version\": ")?;
+    let version = u32::try_from(c.uint()?).ok()?;
+    c.lit(", \"coder\": ")?;
+    let coder = c.string()?.to_string();
+    c.lit(", \"interview\": ")?;
+    let interview = c.string()?.to_string();
+    c.lit(", \"codings\": [")?;
+    // One coding per line: the line count bounds the number of codings, so the vector is
+    // allocated once (capped so a strange file cannot ask for a huge allocation up front).
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let mut codings = Vec::with_capacity(lines.min(1 << 20));
+    if c.lit("\n").is_some() {
+        loop {
+            codings.push(c.coding()?);
+            if c.lit(",\n").is_none() {
+                c.lit("\n")?;
+                break;
+            }
+        }
+    }
+    c.lit("]}")?;
+    if !c
+        .rest()
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+    {
+        return None;
+    }
+    Some(CodingFile {
+        version,
+        coder,
+        interview,
+        codings,
+    })
+}
+
+/// Whether `bytes` has a control character other than the newline. Checked in blocks
+/// without an early exit inside a block, so that the compiler vectorises it.
+fn has_control(bytes: &[u8]) -> bool {
+    bytes.chunks(256).any(|block| {
+        block
+            .iter()
+            .fold(0u8, |m, &b| m | u8::from(b < 0x20 && b != b'\n'))
+            != 0
+    })
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn rest(&self) -> &'a str {
+        &self.s[self.pos..]
+    }
+
+    /// Consumes `lit` if the text continues with it.
+    fn lit(&mut self, lit: &str) -> Option<()> {
+        self.rest().starts_with(lit).then(|| self.pos += lit.len())
+    }
+
+    /// A JSON string without escapes or control characters (which serde_json would reject
+    /// or unescape); its content is borrowed from the text as it is.
+    fn string(&mut self) -> Option<&'a str> {
+        self.lit("\"")?;
+        let bytes = &self.s.as_bytes()[self.pos..];
+        // Other control characters were ruled out for the whole file at once by `parse`.
+        let n = memchr::memchr3(b'"', b'\\', b'\n', bytes)?;
+        if bytes[n] != b'"' {
+            return None;
+        }
+        // `"` is ASCII, so both ends are on character boundaries.
+        let out = &self.s[self.pos..self.pos + n];
+        self.pos += n + 1;
+        Some(out)
+    }
+
+    /// A non-negative integer as JSON writes it: no sign, no leading zero, no fraction.
+    fn uint(&mut self) -> Option<usize> {
+        let digits = self.rest().bytes().take_while(u8::is_ascii_digit).count();
+        let d = &self.rest()[..digits];
+        if digits == 0 || (digits > 1 && d.starts_with('0')) {
+            return None;
+        }
+        let n = d.parse().ok()?;
+        self.pos += digits;
+        Some(n)
+    }
+
+    fn coding(&mut self) -> Option<Coding> {
+        self.lit("{\"id\":")?;
+        let id = self.string()?.to_string();
+        self.lit(",\"lang\":")?;
+        let lang = self.string()?.into();
+        self.lit(",\"start\":")?;
+        let start = self.uint()?;
+        self.lit(",\"end\":")?;
+        let end = self.uint()?;
+        self.lit(",\"code\":")?;
+        let code = self.string()?.into();
+        self.lit(",\"quote\":")?;
+        let quote = self.string()?.to_string();
+        self.lit(",\"memo\":")?;
+        let memo = self.string()?.to_string();
+        self.lit(",\"created\":")?;
+        let created = self.string()?.into();
+        self.lit(",\"origin\":")?;
+        let origin = match self.string()? {
+            "manual" => Origin::Manual,
+            "suggested-accepted" => Origin::SuggestedAccepted,
+            "copied" => Origin::Copied,
+            _ => return None,
+        };
+        self.lit("}")?;
+        Some(Coding {
+            id,
+            lang,
+            start,
+            end,
+            code,
+            quote,
+            memo,
+            created,
+            origin,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coding(quote: &str, memo: &str) -> Coding {
+        Coding {
+            id: "0193a2b4-0000-7000-8000-000000000001".into(),
+            lang: "ru".into(),
+            start: 10,
+            end: 20,
+            code: "fear.deportation".into(),
+            quote: quote.into(),
+            memo: memo.into(),
+            created: "2026-11-22T10:00:00Z".into(),
+            origin: Origin::SuggestedAccepted,
+        }
+    }
+
+    fn file(codings: Vec<Coding>) -> CodingFile {
+        let mut f = CodingFile::new("ана", "P01");
+        f.codings = codings;
+        f
+    }
+
+    use proptest::prelude::*;
+
+    /// Strings that exercise the JSON writer: quotes, backslashes, control characters,
+    /// Cyrillic, emoji and combining marks.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("страх".to_string()),
+                Just("fear ".to_string()),
+                Just("\"".to_string()),
+                Just("\\".to_string()),
+                Just("\n".to_string()),
+                Just("\u{1}".to_string()),
+                Just("👩‍👩‍👧".to_string()),
+                Just("е\u{308}".to_string()),
+                any::<char>().prop_map(String::from),
+            ],
+            0..6,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn arb_coding() -> impl Strategy<Value = Coding> {
+        (text(), text(), 0usize..100_000, 0usize..100, 0u8..3).prop_map(
+            |(quote, memo, start, len, origin)| Coding {
+                id: format!("id-{start}"),
+                lang: if start % 2 == 0 { "ru" } else { "en" }.into(),
+                start,
+                end: start + len,
+                code: "fear".into(),
+                quote,
+                memo,
+                created: "2026-11-22T10:00:00Z".into(),
+                origin: [Origin::Manual, Origin::Copied, Origin::SuggestedAccepted]
+                    [origin as usize],
+            },
+        )
+    }
+
+    proptest! {
+        /// Whatever the writer produced, and whatever a stray edit did to it, the fast
+        /// reader either gives up or agrees with serde_json exactly.
+        #[test]
+        fn agrees_with_serde_json(
+            codings in proptest::collection::vec(arb_coding(), 0..6),
+            cut in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let mut f = file(codings);
+            f.sort();
+            let json = f.to_json();
+            let serde: CodingFile = serde_json::from_str(&json).unwrap();
+            if let Some(fast) = parse(&json) {
+                prop_assert_eq!(&fast, &serde);
+            }
+            // One byte replaced: if the result is still text, both readers must agree on it.
+            let mut bytes = json.into_bytes();
+            let at = cut.index(bytes.len());
+            bytes[at] = byte;
+            if let Ok(edited) = std::str::from_utf8(&bytes) {
+                if let Some(fast) = parse(edited) {
+                    let serde: Result<CodingFile, _> = serde_json::from_str(edited);
+                    prop_assert_eq!(Some(fast), serde.ok());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reads_what_to_json_writes() {
+        for f in [
+            file(vec![]),
+            file(vec![coding("Я боялась 👩‍👩‍👧", "")]),
+            file(vec![coding("a", "m"), coding("b", "")]),
+        ] {
+            let json = f.to_json();
+            assert_eq!(parse(&json).as_ref(), Some(&f), "{json}");
+            let serde: CodingFile = serde_json::from_str(&json).unwrap();
+            assert_eq!(serde, f);
+        }
+    }
+
+    #[test]
+    fn leaves_escapes_and_other_layouts_to_serde() {
+        // Escaped quote, escaped newline: serde_json must unescape them.
+        assert!(parse(&file(vec![coding("say \"no\"", "")]).to_json()).is_none());
+        assert!(parse(&file(vec![coding("a", "line\nbreak")]).to_json()).is_none());
+        // Pretty-printed (hand-edited) and reordered keys.
+        let f = file(vec![coding("a", "")]);
+        assert!(parse(&serde_json::to_string_pretty(&f).unwrap()).is_none());
+        let reordered = f.to_json().replace(
+            "\"lang\":\"ru\",\"start\":10",
+            "\"start\":10,\"lang\":\"ru\"",
+        );
+        assert!(parse(&reordered).is_none());
+        // Numbers serde_json would refuse or read differently.
+        let json = f.to_json();
+        for (from, to) in [
+            ("\"start\":10", "\"start\":010"),
+            ("\"start\":10", "\"start\":-10"),
+            ("\"start\":10", "\"start\":99999999999999999999999"),
+        ] {
+            assert!(parse(&json.replace(from, to)).is_none(), "{to}");
+        }
+        // Unknown origin, trailing garbage, truncated file.
+        assert!(parse(&json.replace("suggested-accepted", "robot")).is_none());
+        // Raw control characters inside a string, which serde_json refuses.
+        assert!(parse(&json.replace("\"a\"", "\"a\tb\"")).is_none());
+        assert!(parse(&json.replace("\"a\"", "\"a\nb\"")).is_none());
+        assert!(parse(&format!("{json}x")).is_none());
+        assert!(parse(&json[..json.len() - 4]).is_none());
+    }
+}
