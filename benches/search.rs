@@ -83,6 +83,10 @@ fn main() {
         let t = Instant::now();
         let (idx, _) = SearchIndex::open(&dir, None, &mut |_, _| {}).expect("index");
         let build = t.elapsed();
+        if std::env::var_os("SEARCH_BENCH_INDEX_ONLY").is_some() {
+            println!("{n} interviews: indexed in {build:?}");
+            continue; // for profiling the indexing alone
+        }
         let reopen = {
             drop(idx);
             let t = Instant::now();

@@ -190,6 +190,37 @@ fn transliteration_both_ways_and_code_switching() {
     // A Russian segment with English words: each word stems in its own language.
     assert_eq!(segs(&idx, "работаю work lang:ru"), ["K1.ru.3"]);
     assert_eq!(segs(&idx, "remote"), ["K1.en.3", "K1.ru.3"]); // remotely stems to remot too
+                                                              // A phrase across the two scripts is found; a Latin phrase does not jump over a
+                                                              // Cyrillic word between its words ("remote, это working").
+    assert_eq!(segs(&idx, "\"работаю remote\""), ["K1.ru.3"]);
+    assert_eq!(segs(&idx, "\"remote это working\""), ["K1.ru.3"]);
+    assert_eq!(segs(&idx, "\"remote working\""), Vec::<String>::new());
+}
+
+#[test]
+fn attribute_filters_follow_participants_csv_without_reindexing() {
+    let (_t, dir) = project();
+    drop(open(&dir));
+    std::fs::write(
+        dir.join("transcripts/participants.csv"),
+        "id,gender,age_group,city\nK1,female,30-39,Novi Sad\nK2,female,40-49,Belgrade\n",
+    )
+    .unwrap();
+    let (idx, fresh) = SearchIndex::open(&dir, None, &mut |_, _| {}).unwrap();
+    assert!(
+        matches!(
+            fresh,
+            intercode::search::Freshness::Updated {
+                changed: 0,
+                removed: 0
+            }
+        ),
+        "{fresh:?}"
+    );
+    assert_eq!(segs(&idx, "deported gender:female"), ["K2.en.0"]);
+    assert_eq!(segs(&idx, "deported gender:male"), Vec::<String>::new());
+    assert_eq!(segs(&idx, "deported city:Belgrade"), ["K2.en.0"]);
+    assert_eq!(segs(&idx, "afraid city:Belgrade"), Vec::<String>::new());
 }
 
 #[test]

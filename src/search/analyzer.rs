@@ -76,15 +76,6 @@ fn stemmers() -> &'static (Stemmer, Stemmer) {
     })
 }
 
-/// Lower case, `ё` to `е`, combining accents dropped.
-fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().filter(|c| !is_combining(*c)) {
-        push_lower(c, &mut out);
-    }
-    out
-}
-
 fn is_cyrillic(c: char) -> bool {
     ('\u{0400}'..='\u{04FF}').contains(&c)
 }
@@ -224,66 +215,107 @@ fn translit_key(folded: &str) -> String {
     }
 }
 
+type Memo = std::collections::HashMap<Box<str>, Box<str>, rustc_hash::FxBuildHasher>;
+
 thread_local! {
-    /// Stems of words already seen, per form: speech repeats its words (Zipf), so most
-    /// lookups hit, and stemming is the costly part of indexing.
-    static MEMO: std::cell::RefCell<[std::collections::HashMap<String, String>; 2]> = Default::default();
+    /// Stems and cross-script keys of words already seen: speech repeats its words (Zipf),
+    /// so most lookups hit, and stemming is the costly part of analysis. Looked up by `&str`
+    /// and copied into the caller's buffer, so a hit allocates nothing.
+    static MEMO: std::cell::RefCell<[Memo; 2]> = Default::default();
 }
 
-fn memo(which: usize, folded: String, f: fn(&str) -> String) -> String {
+fn memo_into(which: usize, folded: &str, f: fn(&str) -> String, out: &mut String) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         let map = &mut m[which];
-        if let Some(v) = map.get(&folded) {
-            return v.clone();
+        if let Some(v) = map.get(folded) {
+            out.push_str(v);
+            return;
         }
         if map.len() > 200_000 {
             map.clear(); // bounded: a long tail of rare words must not grow it forever
         }
-        let v = f(&folded);
-        map.insert(folded, v.clone());
-        v
+        let v = f(folded);
+        out.push_str(&v);
+        map.insert(folded.into(), v.into_boxed_str());
     })
+}
+
+/// The byte spans of the words of a text, in order.
+struct WordSpans<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+}
+
+impl<'a> WordSpans<'a> {
+    fn new(text: &'a str) -> Self {
+        WordSpans {
+            text,
+            chars: text.char_indices(),
+        }
+    }
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let from = loop {
+            let (i, c) = self.chars.next()?;
+            if is_word_char(c) {
+                break i;
+            }
+        };
+        for (i, c) in self.chars.by_ref() {
+            if !is_word_char(c) {
+                return Some((from, i));
+            }
+        }
+        Some((from, self.text.len()))
+    }
+}
+
+/// Writes the `form` of the word `raw` into `out` (cleared first), using `folded` as scratch
+/// space. False if the word has nothing left once folded (a lone combining accent).
+fn form_into(raw: &str, form: Form, folded: &mut String, out: &mut String) -> bool {
+    folded.clear();
+    out.clear();
+    for c in raw.chars().filter(|c| !is_combining(*c)) {
+        push_lower(c, folded);
+    }
+    if folded.is_empty() {
+        return false;
+    }
+    // Bytes first: no word of MAX_CHARS bytes or fewer can have more characters.
+    if folded.len() > MAX_CHARS && folded.chars().count() > MAX_CHARS {
+        let cut = folded
+            .char_indices()
+            .nth(MAX_CHARS)
+            .map_or(folded.len(), |(i, _)| i);
+        folded.truncate(cut);
+    }
+    match form {
+        Form::Exact => out.push_str(folded),
+        Form::Stem => memo_into(0, folded, stem, out),
+        Form::Translit => memo_into(1, folded, translit_key, out),
+    }
+    true
 }
 
 /// The words of `text` in one form, appended to `out`.
 pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
+    let (mut folded, mut f) = (String::new(), String::new());
     let mut position = 0;
-    let mut start: Option<usize> = None;
-    let mut emit = |from: usize, to: usize, out: &mut Vec<Word>| {
-        let raw = &text[from..to];
-        let mut folded = fold(raw);
-        if folded.is_empty() {
-            return;
+    for (from, to) in WordSpans::new(text) {
+        if form_into(&text[from..to], form, &mut folded, &mut f) {
+            out.push(Word {
+                from,
+                to,
+                position,
+                form: f.clone(),
+            });
+            position += 1;
         }
-        if folded.chars().count() > MAX_CHARS {
-            folded = folded.chars().take(MAX_CHARS).collect();
-        }
-        let form = match form {
-            Form::Exact => folded,
-            Form::Stem => memo(0, folded, stem),
-            Form::Translit => memo(1, folded, translit_key),
-        };
-        out.push(Word {
-            from,
-            to,
-            position,
-            form,
-        });
-        position += 1;
-    };
-    for (i, c) in text.char_indices() {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                emit(s, i, out);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        emit(s, text.len(), out);
     }
 }
 
@@ -294,25 +326,45 @@ pub fn forms(text: &str, form: Form) -> Vec<String> {
     words.into_iter().map(|w| w.form).collect()
 }
 
-/// A tantivy tokenizer producing one [`Form`].
+/// Whether a word form is written in Latin letters only (no Cyrillic).
+pub fn is_latin_form(form: &str) -> bool {
+    !form.chars().any(is_cyrillic)
+}
+
+/// A tantivy tokenizer producing one [`Form`]. It analyses word by word as tantivy asks for
+/// tokens, writing each form into the token's own buffer: no allocation per word.
 #[derive(Clone)]
 pub struct FormTokenizer {
     form: Form,
-    words: Vec<Word>,
+    latin_only: bool,
 }
 
 impl FormTokenizer {
     pub fn new(form: Form) -> Self {
         FormTokenizer {
             form,
-            words: Vec::new(),
+            latin_only: false,
         }
+    }
+
+    /// Emits only words without Cyrillic letters (keeping every word's position). The
+    /// English-stem field uses it: a Cyrillic word's stem is found through its cross-script
+    /// key, which the query builder uses for every query with a Cyrillic word, so indexing
+    /// it twice would only cost time.
+    pub fn latin_only(mut self) -> Self {
+        self.latin_only = true;
+        self
     }
 }
 
 /// The token stream of a [`FormTokenizer`].
 pub struct FormStream<'a> {
-    words: std::slice::Iter<'a, Word>,
+    text: &'a str,
+    spans: WordSpans<'a>,
+    form: Form,
+    latin_only: bool,
+    position: usize,
+    folded: String,
     token: tantivy::tokenizer::Token,
 }
 
@@ -320,10 +372,13 @@ impl tantivy::tokenizer::Tokenizer for FormTokenizer {
     type TokenStream<'a> = FormStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FormStream<'a> {
-        self.words.clear();
-        analyze(text, self.form, &mut self.words);
         FormStream {
-            words: self.words.iter(),
+            text,
+            spans: WordSpans::new(text),
+            form: self.form,
+            latin_only: self.latin_only,
+            position: 0,
+            folded: String::new(),
             token: tantivy::tokenizer::Token::default(),
         }
     }
@@ -331,18 +386,25 @@ impl tantivy::tokenizer::Tokenizer for FormTokenizer {
 
 impl tantivy::tokenizer::TokenStream for FormStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.words.next() {
-            Some(w) => {
-                self.token.offset_from = w.from;
-                self.token.offset_to = w.to;
-                self.token.position = w.position;
-                self.token.text.clear();
-                self.token.text.push_str(&w.form);
-                self.token.position_length = 1;
-                true
+        while let Some((from, to)) = self.spans.next() {
+            let raw = &self.text[from..to];
+            if self.latin_only && raw.chars().any(is_cyrillic) {
+                // Still a word (Cyrillic letters survive folding): it keeps its position.
+                self.position += 1;
+                continue;
             }
-            None => false,
+            if !form_into(raw, self.form, &mut self.folded, &mut self.token.text) {
+                continue;
+            }
+            let position = self.position;
+            self.position += 1;
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = position;
+            self.token.position_length = 1;
+            return true;
         }
+        false
     }
 
     fn token(&self) -> &tantivy::tokenizer::Token {

@@ -3,7 +3,7 @@
 //! some changed, rebuilt from scratch when missing, corrupt or of an older schema. Nothing in
 //! it is the only copy of anything.
 
-use super::analyzer::{forms, Form, FormTokenizer};
+use super::analyzer::{forms, is_latin_form, Form, FormTokenizer};
 use super::query::{self, Node};
 use super::{highlights, Hit, Results};
 use crate::codings;
@@ -23,7 +23,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3; // 3: attributes in the metadata, not on every document
 
 const META_FILE: &str = "intercode-meta.json";
 
@@ -43,13 +43,18 @@ struct Meta {
     /// Interview id -> content hash of everything indexed for it.
     interviews: BTreeMap<String, u64>,
     attributes: Vec<String>,
+    /// Interview id -> its participant's attributes (names and values lower-cased). Kept
+    /// here rather than on every segment's document: a filter such as `gender:female`
+    /// becomes the set of matching interviews, and indexing writes seven fewer terms per
+    /// segment.
+    #[serde(default)]
+    participants: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Copy)]
 struct Fields {
     interview: Field,
     lang: Field,
-    version: Field,
     key: Field,
     speaker: Field,
     segment: Field,
@@ -60,7 +65,6 @@ struct Fields {
     text: Field,
     exact: Field,
     translit: Field,
-    attr: Field,
     translation: Field,
 }
 
@@ -80,7 +84,6 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         interview: b.add_text_field("interview", STRING | STORED),
         lang: b.add_text_field("lang", STRING | STORED),
-        version: b.add_text_field("version", STRING),
         key: b.add_text_field("key", STRING),
         speaker: b.add_text_field("speaker", analysed("ic_exact", true)),
         segment: b.add_u64_field("segment", STORED),
@@ -91,7 +94,6 @@ fn schema() -> (Schema, Fields) {
         text: b.add_text_field("text", analysed("ic_stem", true)),
         exact: b.add_text_field("exact", analysed("ic_exact", false)),
         translit: b.add_text_field("translit", analysed("ic_translit", false)),
-        attr: b.add_text_field("attr", STRING),
         translation: b.add_text_field("translation", STORED),
     };
     (b.build(), fields)
@@ -101,7 +103,7 @@ fn schema() -> (Schema, Fields) {
 fn register_tokenizers(index: &Index) {
     index
         .tokenizers()
-        .register("ic_stem", FormTokenizer::new(Form::Stem));
+        .register("ic_stem", FormTokenizer::new(Form::Stem).latin_only());
     index
         .tokenizers()
         .register("ic_exact", FormTokenizer::new(Form::Exact));
@@ -145,10 +147,8 @@ fn interview_hash(i: &project::Interview) -> u64 {
             h.bytes(s.text.as_bytes());
         }
     }
-    for (k, v) in &i.attributes {
-        h.bytes(k.as_bytes());
-        h.bytes(v.as_bytes());
-    }
+    // Attributes are not in the documents (see `Meta::participants`): editing
+    // participants.csv re-indexes nothing.
     h.0
 }
 
@@ -171,6 +171,14 @@ fn fingerprints(root: &Path) -> BTreeMap<String, (u64, u128)> {
         }
     }
     out
+}
+
+/// Attribute names and values as filters compare them.
+fn lowered(attributes: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    attributes
+        .iter()
+        .map(|(k, v)| (k.to_lowercase(), v.to_lowercase()))
+        .collect()
 }
 
 /// An open, up-to-date search index.
@@ -345,7 +353,14 @@ impl SearchIndex {
             .filter(|id| !project.interviews.contains_key(*id))
             .cloned()
             .collect();
-        if todo.is_empty() && gone.is_empty() && self.meta.attributes == project.attribute_names {
+        let participants: BTreeMap<String, BTreeMap<String, String>> = project
+            .interviews
+            .iter()
+            .map(|(id, i)| (id.clone(), lowered(&i.attributes)))
+            .collect();
+        self.meta.attributes = project.attribute_names.clone();
+        self.meta.participants = participants;
+        if todo.is_empty() && gone.is_empty() {
             return Ok((0, 0));
         }
         let mut writer = self.writer()?;
@@ -362,7 +377,6 @@ impl SearchIndex {
         progress(todo.len(), todo.len());
         writer.commit().map_err(|e| tv(e, &self.dir))?;
         self.reader.reload().map_err(|e| tv(e, &self.dir))?;
-        self.meta.attributes = project.attribute_names.clone();
         Ok((todo.len(), gone.len()))
     }
 
@@ -379,7 +393,6 @@ impl SearchIndex {
                 let mut doc = TantivyDocument::new();
                 doc.add_text(f.interview, &interview.id);
                 doc.add_text(f.lang, lang);
-                doc.add_text(f.version, format!("{}/{lang}", interview.id));
                 doc.add_text(f.key, format!("{}/{lang}/{}", interview.id, s.index));
                 if let Some(sp) = &s.speaker {
                     doc.add_text(f.speaker, sp);
@@ -392,9 +405,6 @@ impl SearchIndex {
                 doc.add_text(f.text, &s.text);
                 doc.add_text(f.exact, &s.text);
                 doc.add_text(f.translit, &s.text);
-                for (k, v) in &interview.attributes {
-                    doc.add_text(f.attr, format!("{}={}", k.to_lowercase(), v.to_lowercase()));
-                }
                 if let (Some((_, ot)), Some(al)) = (other, &alignment) {
                     let texts: Vec<&str> = ot.segments[al.other_side(s.index)]
                         .iter()
@@ -423,8 +433,12 @@ impl SearchIndex {
             self.meta
                 .interviews
                 .insert(id.to_string(), interview_hash(i));
+            self.meta
+                .participants
+                .insert(id.to_string(), lowered(&i.attributes));
         } else {
             self.meta.interviews.remove(id);
+            self.meta.participants.remove(id);
         }
         writer.commit().map_err(|e| tv(e, &self.dir))?;
         self.reader.reload().map_err(|e| tv(e, &self.dir))?;
@@ -503,10 +517,16 @@ impl SearchIndex {
     /// (segment index, code point span) of every segment of one language version.
     fn segments_of(&self, interview: &str, lang: &str) -> Result<Vec<(usize, usize, usize)>> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.f.version, &format!("{interview}/{lang}")),
-            IndexRecordOption::Basic,
-        );
+        let term = |f: Field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(self.f.interview, interview)),
+            (Occur::Must, term(self.f.lang, lang)),
+        ]);
         let docs = searcher
             .search(&q, &DocSetCollector)
             .map_err(|e| tv(e, &self.dir))?;
@@ -570,13 +590,14 @@ impl QueryCtx<'_> {
             }
             Node::Word(w) | Node::Phrase(w) => {
                 // A Cyrillic word's cross-script key is its Russian stem in Latin letters, so
-                // on Cyrillic text the key matches exactly where the stem does: for an
-                // all-Cyrillic query the key alone finds both scripts at half the cost.
-                let latin = w
-                    .chars()
-                    .any(|c| c.is_alphabetic() && !('\u{0400}'..='\u{04FF}').contains(&c));
-                let stem = latin
-                    .then(|| term_or_phrase(f.text, forms(w, Form::Stem)))
+                // on Cyrillic text the key matches exactly where the stem does. The stem
+                // field therefore holds Latin words only (English stems), and is asked only
+                // when every word of the query is Latin; the key finds everything else.
+                let stems = forms(w, Form::Stem);
+                let stem = stems
+                    .iter()
+                    .all(|s| is_latin_form(s))
+                    .then(|| term_or_phrase(f.text, stems))
                     .flatten();
                 any_of(
                     [stem, term_or_phrase(f.translit, forms(w, Form::Translit))]
@@ -666,10 +687,15 @@ impl QueryCtx<'_> {
                         known.join(", ")
                     )));
                 }
-                term(
-                    f.attr,
-                    &format!("{}={}", attr.to_lowercase(), value.to_lowercase()),
-                )
+                let (attr, value) = (attr.to_lowercase(), value.to_lowercase());
+                let ids = self
+                    .idx
+                    .meta
+                    .participants
+                    .iter()
+                    .filter(|(_, attrs)| attrs.get(&attr) == Some(&value))
+                    .map(|(id, _)| Term::from_field_text(f.interview, id));
+                Box::new(TermSetQuery::new(ids))
             }
         })
     }
