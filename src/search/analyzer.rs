@@ -13,6 +13,7 @@
 //! would silently lose long Cyrillic words); a pathological word is truncated instead.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Which form of each word to produce.
@@ -215,29 +216,42 @@ fn translit_key(folded: &str) -> String {
     }
 }
 
-type Memo = std::collections::HashMap<Box<str>, Box<str>, rustc_hash::FxBuildHasher>;
+/// The stem and cross-script key of a folded word.
+type Keys = (Box<str>, Box<str>);
 
 thread_local! {
     /// Stems and cross-script keys of words already seen: speech repeats its words (Zipf),
-    /// so most lookups hit, and stemming is the costly part of analysis. Looked up by `&str`
-    /// and copied into the caller's buffer, so a hit allocates nothing.
-    static MEMO: std::cell::RefCell<[Memo; 2]> = Default::default();
+    /// so most lookups hit, and stemming is the costly part of analysis.
+    static MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, Keys, rustc_hash::FxBuildHasher>> =
+        Default::default();
+    /// The last text analysed on this thread. tantivy tokenizes a document's three word
+    /// fields one after the other with the same text, so the second and third reuse the
+    /// first's work instead of splitting and folding every word again.
+    static LAST: std::cell::RefCell<Analysed> = Default::default();
 }
 
-fn memo_into(which: usize, folded: &str, f: fn(&str) -> String, out: &mut String) {
+/// Appends the stem and the cross-script key of the folded word at `out[folded]` to `out`;
+/// returns their ranges.
+fn keys_into(out: &mut String, folded: Range<usize>) -> (Range<usize>, Range<usize>) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        let map = &mut m[which];
-        if let Some(v) = map.get(folded) {
-            out.push_str(v);
-            return;
+        let push = |out: &mut String, (stem, translit): &Keys| {
+            let s = out.len();
+            out.push_str(stem);
+            let t = out.len();
+            out.push_str(translit);
+            (s..t, t..out.len())
+        };
+        if let Some(keys) = m.get(&out[folded.clone()]) {
+            return push(out, keys);
         }
-        if map.len() > 200_000 {
-            map.clear(); // bounded: a long tail of rare words must not grow it forever
+        if m.len() > 200_000 {
+            m.clear(); // bounded: a long tail of rare words must not grow it forever
         }
-        let v = f(folded);
-        out.push_str(&v);
-        map.insert(folded.into(), v.into_boxed_str());
+        let word = &out[folded];
+        let keys: Keys = (stem(word).into(), translit_key(word).into());
+        m.insert(word.into(), keys.clone());
+        push(out, &keys)
     })
 }
 
@@ -275,48 +289,117 @@ impl Iterator for WordSpans<'_> {
     }
 }
 
-/// Writes the `form` of the word `raw` into `out` (cleared first), using `folded` as scratch
-/// space. False if the word has nothing left once folded (a lone combining accent).
-fn form_into(raw: &str, form: Form, folded: &mut String, out: &mut String) -> bool {
-    folded.clear();
-    out.clear();
-    for c in raw.chars().filter(|c| !is_combining(*c)) {
-        push_lower(c, folded);
-    }
-    if folded.is_empty() {
-        return false;
-    }
-    // Bytes first: no word of MAX_CHARS bytes or fewer can have more characters.
-    if folded.len() > MAX_CHARS && folded.chars().count() > MAX_CHARS {
-        let cut = folded
-            .char_indices()
-            .nth(MAX_CHARS)
-            .map_or(folded.len(), |(i, _)| i);
-        folded.truncate(cut);
-    }
-    match form {
-        Form::Exact => out.push_str(folded),
-        Form::Stem => memo_into(0, folded, stem, out),
-        Form::Translit => memo_into(1, folded, translit_key, out),
-    }
-    true
+/// One word of an analysed text: where it is and where its three forms are in
+/// [`Analysed::forms`].
+#[derive(Debug, Clone)]
+struct WordForms {
+    from: usize,
+    to: usize,
+    position: usize,
+    cyrillic: bool,
+    exact: Range<usize>,
+    stem: Range<usize>,
+    translit: Range<usize>,
 }
 
-/// The words of `text` in one form, appended to `out`.
-pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
-    let (mut folded, mut f) = (String::new(), String::new());
-    let mut position = 0;
-    for (from, to) in WordSpans::new(text) {
-        if form_into(&text[from..to], form, &mut folded, &mut f) {
-            out.push(Word {
+impl WordForms {
+    fn range(&self, form: Form) -> Range<usize> {
+        match form {
+            Form::Exact => self.exact.clone(),
+            Form::Stem => self.stem.clone(),
+            Form::Translit => self.translit.clone(),
+        }
+    }
+}
+
+/// Every word of one text with all its forms, from a single pass over the text.
+#[derive(Debug, Default)]
+struct Analysed {
+    text: String,
+    forms: String,
+    words: Vec<WordForms>,
+}
+
+impl Clone for Analysed {
+    fn clone(&self) -> Self {
+        Analysed {
+            text: self.text.clone(),
+            forms: self.forms.clone(),
+            words: self.words.clone(),
+        }
+    }
+
+    /// Reuses this value's buffers: the tokenizers copy the cached analysis per field.
+    fn clone_from(&mut self, source: &Self) {
+        self.text.clone_from(&source.text);
+        self.forms.clone_from(&source.forms);
+        self.words.clone_from(&source.words);
+    }
+}
+
+impl Analysed {
+    /// Analyses `text`, reusing this value's buffers.
+    fn fill(&mut self, text: &str) {
+        self.text.clear();
+        self.text.push_str(text);
+        self.forms.clear();
+        self.words.clear();
+        let mut position = 0;
+        for (from, to) in WordSpans::new(text) {
+            let e = self.forms.len();
+            for c in text[from..to].chars().filter(|c| !is_combining(*c)) {
+                push_lower(c, &mut self.forms);
+            }
+            if self.forms.len() == e {
+                continue; // a lone combining accent: not a word
+            }
+            // Bytes first: no word of MAX_CHARS bytes or fewer can have more characters.
+            let folded = &self.forms[e..];
+            if folded.len() > MAX_CHARS && folded.chars().count() > MAX_CHARS {
+                let cut = folded
+                    .char_indices()
+                    .nth(MAX_CHARS)
+                    .map_or(folded.len(), |(i, _)| i);
+                self.forms.truncate(e + cut);
+            }
+            let exact = e..self.forms.len();
+            let cyrillic = self.forms[exact.clone()].chars().any(is_cyrillic);
+            let (stem, translit) = keys_into(&mut self.forms, exact.clone());
+            self.words.push(WordForms {
                 from,
                 to,
                 position,
-                form: f.clone(),
+                cyrillic,
+                exact,
+                stem,
+                translit,
             });
             position += 1;
         }
     }
+
+    /// `fill`, or a copy of this thread's last analysis when it was of the same text.
+    fn fill_cached(&mut self, text: &str) {
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if last.text != text {
+                last.fill(text);
+            }
+            self.clone_from(&last);
+        })
+    }
+}
+
+/// The words of `text` in one form, appended to `out`.
+pub fn analyze(text: &str, form: Form, out: &mut Vec<Word>) {
+    let mut a = Analysed::default();
+    a.fill_cached(text);
+    out.extend(a.words.iter().map(|w| Word {
+        from: w.from,
+        to: w.to,
+        position: w.position,
+        form: a.forms[w.range(form)].to_string(),
+    }));
 }
 
 /// The forms of a text's words, as strings (for query terms).
@@ -326,17 +409,18 @@ pub fn forms(text: &str, form: Form) -> Vec<String> {
     words.into_iter().map(|w| w.form).collect()
 }
 
-/// Whether a word form is written in Latin letters only (no Cyrillic).
+/// Whether a word form is written without Cyrillic letters.
 pub fn is_latin_form(form: &str) -> bool {
     !form.chars().any(is_cyrillic)
 }
 
-/// A tantivy tokenizer producing one [`Form`]. It analyses word by word as tantivy asks for
-/// tokens, writing each form into the token's own buffer: no allocation per word.
+/// A tantivy tokenizer producing one [`Form`]. Each form is copied into the token's own
+/// buffer: no allocation per word once the buffers have grown.
 #[derive(Clone)]
 pub struct FormTokenizer {
     form: Form,
     latin_only: bool,
+    analysed: Analysed,
 }
 
 impl FormTokenizer {
@@ -344,6 +428,7 @@ impl FormTokenizer {
         FormTokenizer {
             form,
             latin_only: false,
+            analysed: Analysed::default(),
         }
     }
 
@@ -359,12 +444,10 @@ impl FormTokenizer {
 
 /// The token stream of a [`FormTokenizer`].
 pub struct FormStream<'a> {
-    text: &'a str,
-    spans: WordSpans<'a>,
+    analysed: &'a Analysed,
+    next: usize,
     form: Form,
     latin_only: bool,
-    position: usize,
-    folded: String,
     token: tantivy::tokenizer::Token,
 }
 
@@ -372,13 +455,12 @@ impl tantivy::tokenizer::Tokenizer for FormTokenizer {
     type TokenStream<'a> = FormStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FormStream<'a> {
+        self.analysed.fill_cached(text);
         FormStream {
-            text,
-            spans: WordSpans::new(text),
+            analysed: &self.analysed,
+            next: 0,
             form: self.form,
             latin_only: self.latin_only,
-            position: 0,
-            folded: String::new(),
             token: tantivy::tokenizer::Token::default(),
         }
     }
@@ -386,21 +468,18 @@ impl tantivy::tokenizer::Tokenizer for FormTokenizer {
 
 impl tantivy::tokenizer::TokenStream for FormStream<'_> {
     fn advance(&mut self) -> bool {
-        while let Some((from, to)) = self.spans.next() {
-            let raw = &self.text[from..to];
-            if self.latin_only && raw.chars().any(is_cyrillic) {
-                // Still a word (Cyrillic letters survive folding): it keeps its position.
-                self.position += 1;
-                continue;
+        while let Some(w) = self.analysed.words.get(self.next) {
+            self.next += 1;
+            if self.latin_only && w.cyrillic {
+                continue; // keeps its position: the next word's number is its own
             }
-            if !form_into(raw, self.form, &mut self.folded, &mut self.token.text) {
-                continue;
-            }
-            let position = self.position;
-            self.position += 1;
-            self.token.offset_from = from;
-            self.token.offset_to = to;
-            self.token.position = position;
+            self.token.text.clear();
+            self.token
+                .text
+                .push_str(&self.analysed.forms[w.range(self.form)]);
+            self.token.offset_from = w.from;
+            self.token.offset_to = w.to;
+            self.token.position = w.position;
             self.token.position_length = 1;
             return true;
         }
@@ -449,6 +528,43 @@ mod tests {
         assert_eq!(t("Врачар"), t("Vračar"));
         assert_eq!(t("Белград"), t("Belgrade"));
         assert_eq!(transliterate("щука"), "shchuka");
+    }
+
+    fn tokens(t: FormTokenizer, text: &str) -> Vec<(String, usize)> {
+        use tantivy::tokenizer::{TokenStream, Tokenizer};
+        let mut t = t;
+        let mut s = t.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn tokenizers_share_one_analysis_but_not_its_mistakes() {
+        let text = "Работаю remote, это working";
+        // Latin-only stems keep every word's position.
+        assert_eq!(
+            tokens(FormTokenizer::new(Form::Stem).latin_only(), text),
+            [("remot".to_string(), 1), ("work".to_string(), 3)]
+        );
+        // The next field over the same text reuses the analysis; another text does not.
+        assert_eq!(
+            tokens(FormTokenizer::new(Form::Exact), text)[0].0,
+            "работаю"
+        );
+        assert_eq!(
+            tokens(FormTokenizer::new(Form::Exact), "Другой текст")[0].0,
+            "другой"
+        );
+        assert_eq!(
+            tokens(FormTokenizer::new(Form::Translit), text),
+            forms(text, Form::Translit)
+                .into_iter()
+                .zip(0..)
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
