@@ -107,6 +107,13 @@ fn main() {
             }
             (pct(&mut v, 0.5), pct(&mut v, 0.99))
         };
+        if std::env::var_os("SEARCH_BENCH_VERBOSE").is_some() {
+            for q in TERM.iter().chain(PHRASE).chain(BOOLEAN).chain(EXACT) {
+                let (p50, p99) = measure(&[q]);
+                let total = idx.search(q, 10, None).expect("query").total;
+                println!("{n} {q}: p50 {} p99 {} ms, {total} hits", ms(p50), ms(p99));
+            }
+        }
         let term = measure(TERM);
         let phrase = measure(PHRASE);
         let boolean = measure(BOOLEAN);

@@ -39,6 +39,26 @@ impl Interview {
     }
 
     /// The other language of a bilingual interview (`None` if there is no single other one).
+    /// Reads the language versions of an interview known only by its files (an outline),
+    /// one at a time: the search index is built interview by interview this way, so that a
+    /// large project is never held in memory whole. Files that fail to read are skipped;
+    /// `intercode check` is where their problems are reported.
+    pub fn read_versions(&self) -> Interview {
+        let mut out = Interview {
+            id: self.id.clone(),
+            files: self.files.clone(),
+            attributes: self.attributes.clone(),
+            ..Interview::default()
+        };
+        for (lang, path) in &self.files {
+            if let Ok(imp) = transcript::parse_file(path) {
+                out.versions
+                    .insert(lang.clone(), Transcript::new(&self.id, lang, imp.segments));
+            }
+        }
+        out
+    }
+
     pub fn other_lang(&self, lang: &str) -> Option<&str> {
         let mut others = self.versions.keys().filter(|l| *l != lang);
         let first = others.next()?;
