@@ -80,11 +80,13 @@ fn main() {
     for n in sizes {
         let (dir, bytes) = corpus(n);
         let _ = std::fs::remove_dir_all(dir.join(".intercode"));
+        reset_peak_memory();
         let t = Instant::now();
         let (idx, _) = SearchIndex::open(&dir, None, &mut |_, _| {}).expect("index");
         let build = t.elapsed();
+        let build_peak = peak_memory_mb();
         if std::env::var_os("SEARCH_BENCH_INDEX_ONLY").is_some() {
-            println!("{n} interviews: indexed in {build:?}");
+            println!("{n} interviews: indexed in {build:?}, peak memory {build_peak} MB");
             continue; // for profiling the indexing alone
         }
         let reopen = {
@@ -156,17 +158,32 @@ fn main() {
         }
         let rg_p50 = (!rg_times.is_empty()).then(|| pct(&mut rg_times, 0.5));
         rows.push((
-            n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts, update,
+            n, bytes, build, build_peak, reopen, term, phrase, boolean, exact, rg_p50, counts,
+            update,
         ));
         eprintln!("done: {n} interviews");
     }
     println!("search benchmark (warm queries in process, limit 10, highlights and translations included)");
     println!();
-    println!("| interviews | VTT MB | import+index | MB/s | reopen | edit searchable | term p50/p99 ms | phrase p50/p99 ms | boolean p50/p99 ms | exact word p50/p99 ms | rg -c -w -F p50 ms | rg / exact | equal counts |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-    for (n, bytes, build, reopen, term, phrase, boolean, exact, rg_p50, counts, update) in rows {
+    println!("| interviews | VTT MB | import+index | MB/s | build peak memory | reopen | edit searchable | term p50/p99 ms | phrase p50/p99 ms | boolean p50/p99 ms | exact word p50/p99 ms | rg -c -w -F p50 ms | rg / exact | equal counts |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (
+        n,
+        bytes,
+        build,
+        build_peak,
+        reopen,
+        term,
+        phrase,
+        boolean,
+        exact,
+        rg_p50,
+        counts,
+        update,
+    ) in rows
+    {
         println!(
-            "| {n} | {:.0} | {:.1} s | {:.1} | {} ms | {} ms | {} / {} | {} / {} | {} / {} | {} / {} | {} | {} | {} |",
+            "| {n} | {:.0} | {:.1} s | {:.1} | {build_peak} MB | {} ms | {} ms | {} / {} | {} / {} | {} / {} | {} / {} | {} | {} | {} |",
             bytes as f64 / 1e6,
             build.as_secs_f64(),
             bytes as f64 / 1e6 / build.as_secs_f64(),
@@ -181,4 +198,22 @@ fn main() {
             counts.join(", "),
         );
     }
+}
+
+/// Resets the process's peak resident memory (Linux: `5` to `/proc/self/clear_refs`), so that
+/// the next reading is the peak of what follows.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Peak resident memory since the last reset, in MB (0 where `/proc` does not say).
+fn peak_memory_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
