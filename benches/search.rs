@@ -17,14 +17,15 @@ use intercode::search::SearchIndex;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const TERM: &[&str] = &["страх", "граница", "passport", "remote"];
+// Every query matches something in the corpus: a query with no hits would flatter p50.
+const TERM: &[&str] = &["боюсь", "граница", "passport", "remote"];
 const PHRASE: &[&str] = &[
     "\"вид на жительство\"",
     "\"residence permit\"",
     "\"хотела бы\"",
 ];
 const BOOLEAN: &[&str] = &[
-    "страх AND граница",
+    "боюсь AND граница",
     "(afraid OR scary) -war",
     "паспорт lang:ru -мобилизация",
 ];

@@ -198,6 +198,29 @@ fn transliteration_both_ways_and_code_switching() {
 }
 
 #[test]
+fn updating_one_interview_does_not_hide_an_edit_to_another() {
+    let (_t, dir) = project();
+    let mut idx = open(&dir);
+    std::fs::write(
+        dir.join("transcripts/K2.en.vtt"),
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nOleg: Edited by hand.\n",
+    )
+    .unwrap();
+    let project = Project::load(&dir).unwrap().0;
+    idx.update_interview(&project, "K1").unwrap();
+    drop(idx);
+    let (idx, fresh) = SearchIndex::open(&dir, None, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        fresh,
+        Freshness::Updated {
+            changed: 1,
+            removed: 0
+        }
+    );
+    assert_eq!(segs(&idx, "hand"), ["K2.en.0"]);
+}
+
+#[test]
 fn attribute_filters_follow_participants_csv_without_reindexing() {
     let (_t, dir) = project();
     drop(open(&dir));
@@ -362,6 +385,32 @@ fn imported_text_is_searchable_at_once() {
     );
     assert_eq!(segs(&idx, "deported"), Vec::<String>::new());
     assert_eq!(segs(&idx, "changed"), ["K2.en.0"]);
+    drop(idx);
+    // A file edited by hand, then another interview imported: the hand edit is not lost
+    // from the index, whoever notices it first.
+    std::fs::write(
+        dir.join("transcripts/K2.en.vtt"),
+        "WEBVTT
+
+00:01.000 --> 00:02.000
+Oleg: Edited by hand.
+",
+    )
+    .unwrap();
+    std::fs::write(
+        &src,
+        "WEBVTT
+
+00:01.000 --> 00:02.000
+Irina: Novi Sad is loud now.
+",
+    )
+    .unwrap();
+    let o = cli(&dir, &["import", "--force", src.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let idx = open(&dir);
+    assert_eq!(segs(&idx, "hand"), ["K2.en.0"]);
+    assert_eq!(segs(&idx, "loud"), ["K3.en.0"]);
     let _ = Project::load(&dir).unwrap();
 }
 

@@ -155,6 +155,16 @@ fn interview_stamp(i: &project::Interview, fp: &BTreeMap<String, (u64, u128)>) -
     h.0
 }
 
+/// (size, modified ns) of a file.
+fn stamp_of(m: &std::fs::Metadata) -> (u64, u128) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    (m.len(), mtime)
+}
+
 /// (size, mtime) of every file the index depends on.
 fn fingerprints(root: &Path) -> BTreeMap<String, (u64, u128)> {
     let mut out = BTreeMap::new();
@@ -164,12 +174,7 @@ fn fingerprints(root: &Path) -> BTreeMap<String, (u64, u128)> {
             let relevant =
                 name == "participants.csv" || project::split_transcript_name(&name).is_some();
             if let (true, Ok(m)) = (relevant, e.metadata()) {
-                let mtime = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                out.insert(name, (m.len(), mtime));
+                out.insert(name, stamp_of(&m));
             }
         }
     }
@@ -325,8 +330,14 @@ impl SearchIndex {
     }
 
     fn save_meta(&self) -> Result<()> {
+        // Replaced by a rename, so a reader sees the old or the new file, never half of one;
+        // not synced to disk, because this is a cache: after a crash the worst case is a
+        // stale or unreadable metadata file, and either means a rebuild.
         let json = serde_json::to_vec(&self.meta).expect("meta serialises");
-        crate::fsutil::write_atomic(&self.dir.join(META_FILE), &json)
+        let path = self.dir.join(META_FILE);
+        let tmp = self.dir.join(format!("{META_FILE}.tmp"));
+        std::fs::write(&tmp, &json).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
     fn writer(&self) -> Result<IndexWriter> {
@@ -442,8 +453,21 @@ impl SearchIndex {
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| tv(e, &self.dir))?;
         writer.delete_term(Term::from_field_text(self.f.interview, id));
-        let fp = fingerprints(&self.root);
+        // Only this interview's files are looked at again: the other entries keep what was
+        // indexed, so a change elsewhere is still noticed by the next `open`.
+        self.meta.fingerprints.retain(|name, _| {
+            project::split_transcript_name(name).is_none_or(|(other, _, _)| other != id)
+        });
+        let mut fp = BTreeMap::new();
         if let Some(i) = project.interviews.get(id) {
+            for path in i.files.values() {
+                if let (Some(name), Ok(m)) = (
+                    path.file_name().and_then(|n| n.to_str()),
+                    std::fs::metadata(path),
+                ) {
+                    fp.insert(name.to_string(), stamp_of(&m));
+                }
+            }
             self.add_interview(&writer, i)?;
             self.meta
                 .interviews
@@ -457,7 +481,7 @@ impl SearchIndex {
         }
         writer.commit().map_err(|e| tv(e, &self.dir))?;
         self.reader.reload().map_err(|e| tv(e, &self.dir))?;
-        self.meta.fingerprints = fp;
+        self.meta.fingerprints.extend(fp);
         self.save_meta()
     }
 
