@@ -4,6 +4,7 @@
 //! it is the only copy of anything.
 
 use super::analyzer::{forms, is_latin_form, Form, FormTokenizer};
+use super::cachedir::CacheDirectory;
 use super::query::{self, Node};
 use super::{highlights, Hit, Results};
 use crate::codings;
@@ -271,8 +272,10 @@ impl SearchIndex {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or("its metadata is unreadable")?;
-        let mut index =
-            Index::open_in_dir(dir).map_err(|e| format!("it could not be opened ({e})"))?;
+        let mut index = CacheDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open)
+            .map_err(|e| format!("it could not be opened ({e})"))?;
         let (schema, f) = schema();
         if index.schema() != schema {
             return Err("its schema is different".into());
@@ -306,7 +309,10 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, f) = schema();
-        let mut index = Index::create_in_dir(dir, schema).map_err(|e| tv(e, dir))?;
+        let mut index = CacheDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(|d| Index::create(d, schema, tantivy::IndexSettings::default()))
+            .map_err(|e| tv(e, dir))?;
         register_tokenizers(&index);
         // Search the index's segments on both cores.
         let _ = index.set_default_multithread_executor();

@@ -3,6 +3,7 @@
 //! language of [`query`], and hits with highlight ranges and the aligned translation.
 
 pub mod analyzer;
+mod cachedir;
 mod highlight;
 mod index;
 pub mod query;
