@@ -143,27 +143,36 @@ fn main() {
         ms(peer50)
     );
 
-    // 3. Startup with 1,000 interviews indexed (the search benchmark's corpus when present).
-    let big = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus/1000");
-    if !big.join("done").exists() {
-        let _ = std::fs::remove_dir_all(&big);
-        let bytes = corpus::write_project(&big, 1000, 2026).unwrap();
-        std::fs::write(big.join("done"), bytes.to_string()).unwrap();
+    // 3. Startup with 1,000 and 10,000 interviews indexed (the search benchmark's corpora,
+    // generated here when missing; `TUI_BENCH_SIZES=1000` for the smaller one only).
+    let sizes: Vec<usize> = std::env::var("TUI_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    for n in sizes {
+        let big =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-corpus/{n}"));
+        if !big.join("done").exists() {
+            let _ = std::fs::remove_dir_all(&big);
+            let bytes = corpus::write_project(&big, n, 2026).unwrap();
+            std::fs::write(big.join("done"), bytes.to_string()).unwrap();
+        }
+        let _ = intercode::search::SearchIndex::open(&big, None, &mut |_, _| {}).unwrap();
+        let mut starts = Vec::new();
+        for _ in 0..9 {
+            let t = Instant::now();
+            let mut app = App::new(&big, "bench", true).unwrap();
+            let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            term.draw(|f| app.draw(f)).unwrap();
+            starts.push(t.elapsed());
+            // Let this app's loader and search threads finish, so they do not slow the next run.
+            app.wait_for_search();
+        }
+        println!(
+            "| startup to first frame, {n} interviews indexed | {} | max {} | - |",
+            ms(pct(&mut starts, 0.5)),
+            ms(*starts.iter().max().unwrap())
+        );
     }
-    let _ = intercode::search::SearchIndex::open(&big, None, &mut |_, _| {}).unwrap();
-    let mut starts = Vec::new();
-    for _ in 0..9 {
-        let t = Instant::now();
-        let mut app = App::new(&big, "bench", true).unwrap();
-        let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        term.draw(|f| app.draw(f)).unwrap();
-        starts.push(t.elapsed());
-        // Let this app's loader and search threads finish, so they do not slow the next run.
-        app.wait_for_search();
-    }
-    println!(
-        "| startup to first frame, 1,000 interviews indexed | {} | max {} | - |",
-        ms(pct(&mut starts, 0.5)),
-        ms(*starts.iter().max().unwrap())
-    );
 }

@@ -99,6 +99,26 @@ fn interview_list_shows_participants_by_attribute() {
 }
 
 #[test]
+fn a_long_interview_list_scrolls_to_the_selection() {
+    let (_t, dir) = sample();
+    let vtt = std::fs::read(dir.join("transcripts/P01.en.vtt")).unwrap();
+    for n in 0..40 {
+        std::fs::write(dir.join(format!("transcripts/Q{n:02}.en.vtt")), &vtt).unwrap();
+    }
+    let mut ui = Ui::new(&dir, "tester", 80, 14, false);
+    assert!(ui.screen().contains("P01") && !ui.screen().contains("Q39"));
+    for _ in 0..45 {
+        ui.key(KeyCode::Char('j'));
+    }
+    let s = ui.screen();
+    // The last interview is selected and shown, under the header; the first scrolled away.
+    assert!(
+        s.contains("Q39") && s.contains("attributes") && !s.contains("P01"),
+        "{s}"
+    );
+}
+
+#[test]
 fn open_code_with_the_picker_undo_and_redo() {
     let (_t, dir) = sample();
     let mut ui = Ui::new(&dir, "tester", 120, 30, false);

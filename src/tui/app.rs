@@ -212,14 +212,6 @@ impl App {
         } else {
             Project::load(root)?
         };
-        let loading = start_worker.then(|| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let r = root.to_path_buf();
-            std::thread::spawn(move || {
-                let _ = tx.send(Project::load(&r));
-            });
-            rx
-        });
         let (keymap, key_problems) = Keymap::load_user();
         let mut status = String::new();
         let session = match Session::open(root, coder) {
@@ -233,7 +225,7 @@ impl App {
         // Count what `intercode check` would: the project's problems and the codings'.
         let mut problems = problems;
         problems.extend(others.problems.iter().cloned());
-        if loading.is_none() {
+        if !start_worker {
             problems.extend(codings::validate_all(&project, &others));
         }
         let mut mine = BTreeMap::new();
@@ -256,6 +248,16 @@ impl App {
             status = p.clone();
         }
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        // Started last: reading every transcript keeps both cores busy, and the work above
+        // is what the first frame waits for.
+        let loading = start_worker.then(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let r = root.to_path_buf();
+            std::thread::spawn(move || {
+                let _ = tx.send(Project::load(&r));
+            });
+            rx
+        });
         Ok(App {
             root: root.to_path_buf(),
             project,

@@ -136,7 +136,20 @@ impl App {
             ),
             self.accent(),
         )];
-        for (k, (id, i)) in self.project.interviews.iter().enumerate() {
+        // Only the rows that fit are formatted: a project of 10,000 interviews would
+        // otherwise format 10,000 lines on every frame.
+        let skip = self
+            .list_selected
+            .saturating_sub((area.height as usize).saturating_sub(3));
+        let rows = area.height as usize;
+        for (k, (id, i)) in self
+            .project
+            .interviews
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(rows)
+        {
             let langs: Vec<&str> = i.files.keys().map(String::as_str).collect();
             // While the transcripts are still being read, their length is not known yet.
             let min = match i.versions.values().map(|t| t.duration_ms()).max() {
@@ -164,15 +177,6 @@ impl App {
             };
             lines.push(Line::styled(text, style));
         }
-        let skip = self
-            .list_selected
-            .saturating_sub((area.height as usize).saturating_sub(3));
-        let lines: Vec<Line> = lines
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| *i == 0 || *i > skip)
-            .map(|(_, l)| l)
-            .collect();
         let block = Block::default()
             .borders(Borders::TOP)
             .title(" Enter opens an interview · ? help ");
