@@ -34,6 +34,12 @@ fn coding(rng: &mut corpus::Rng, i: usize) -> Coding {
         .skip(rng.below(40) as usize)
         .take(60 + rng.below(120) as usize)
         .collect();
+    // About one passage in twenty quotes someone, as in the sample study: escaped quotes.
+    let quote = if rng.below(20) == 0 {
+        format!("Она сказала: \"{quote}\"")
+    } else {
+        quote
+    };
     Coding {
         id: format!(
             "0193a2b4-{:04x}-7{:03x}-8{:03x}-{:012x}",
@@ -137,7 +143,7 @@ fn main() {
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus/codings-10000")
     };
-    let marker = big.join("complete");
+    let marker = big.join("complete-2"); // 2: some quotes with escaped quotation marks
     let mut total_bytes = 0u64;
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&big);
