@@ -100,6 +100,18 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// What every opened or new index needs before use: its tokenizers (not stored in the index,
+/// so registered on every open), searching on both cores, and a reader reloaded by hand.
+fn ready(mut index: Index) -> tantivy::Result<(Index, IndexReader)> {
+    register_tokenizers(&index);
+    let _ = index.set_default_multithread_executor();
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok((index, reader))
+}
+
 /// Tokenizers are not stored in the index: they are registered on every open.
 fn register_tokenizers(index: &Index) {
     index
@@ -272,7 +284,7 @@ impl SearchIndex {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .ok_or("its metadata is unreadable")?;
-        let mut index = CacheDirectory::open(dir)
+        let index = CacheDirectory::open(dir)
             .map_err(tantivy::TantivyError::from)
             .and_then(Index::open)
             .map_err(|e| format!("it could not be opened ({e})"))?;
@@ -280,14 +292,7 @@ impl SearchIndex {
         if index.schema() != schema {
             return Err("its schema is different".into());
         }
-        register_tokenizers(&index);
-        // Search the index's segments on both cores.
-        let _ = index.set_default_multithread_executor();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| format!("it could not be read ({e})"))?;
+        let (index, reader) = ready(index).map_err(|e| format!("it could not be read ({e})"))?;
         // Touch every segment once, so that a damaged file is found now rather than mid-query.
         let searcher = reader.searcher();
         searcher
@@ -309,17 +314,10 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, f) = schema();
-        let mut index = CacheDirectory::open(dir)
+        let (index, reader) = CacheDirectory::open(dir)
             .map_err(tantivy::TantivyError::from)
             .and_then(|d| Index::create(d, schema, tantivy::IndexSettings::default()))
-            .map_err(|e| tv(e, dir))?;
-        register_tokenizers(&index);
-        // Search the index's segments on both cores.
-        let _ = index.set_default_multithread_executor();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
+            .and_then(ready)
             .map_err(|e| tv(e, dir))?;
         let meta = Meta {
             schema: SCHEMA_VERSION,
