@@ -5,7 +5,9 @@
 //! matching lines (each Zoom cue is one line), and the benchmark checks that it does.
 //!
 //! Run: `cargo bench --bench search` (sizes: `SEARCH_BENCH_SIZES=100,1000,10000`, the default).
-//! Corpora are generated into `target/bench-corpus/` once and reused.
+//! Corpora are generated into `target/bench-corpus/` once and reused. `SEARCH_BENCH_VERBOSE=1`
+//! also times each query alone; `SEARCH_BENCH_REUSE=1` keeps the last run's index (queries
+//! only); `SEARCH_BENCH_INDEX_ONLY=1` stops after the build (profiling).
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -80,7 +82,14 @@ fn main() {
     let mut rows = Vec::new();
     for n in sizes {
         let (dir, bytes) = corpus(n);
-        let _ = std::fs::remove_dir_all(dir.join(".intercode"));
+        // SEARCH_BENCH_REUSE keeps the last run's index, for working on queries alone; the
+        // build figures of such a run are only an open, not a build.
+        let reuse = std::env::var_os("SEARCH_BENCH_REUSE").is_some();
+        if reuse {
+            eprintln!("{n} interviews: reusing the index; build figures are not a build");
+        } else {
+            let _ = std::fs::remove_dir_all(dir.join(".intercode"));
+        }
         // The files are read once first, so that the build is timed on files in the page
         // cache (as after an import or a checkout) and not on this shared machine's disk.
         for e in std::fs::read_dir(dir.join("transcripts"))

@@ -452,3 +452,23 @@ fn cli_formats_and_errors() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 of 2 matching segment(s) shown"));
     assert!(String::from_utf8_lossy(&o.stdout).contains("[afraid]"));
 }
+
+/// A lone word is counted from the term dictionary, except where an update has left deleted
+/// documents behind; both ways must give the number of segments actually listed.
+#[test]
+fn counts_of_a_lone_word_hold_after_an_update_leaves_deleted_documents() {
+    let (_t, dir) = project();
+    let mut idx = open(&dir);
+    assert_eq!(segs(&idx, "=afraid"), ["K1.en.0", "K1.en.2"]);
+    std::fs::write(
+        dir.join("transcripts/K1.en.vtt"),
+        EN.replace("I am afraid they", "I worry they"),
+    )
+    .unwrap();
+    let project = Project::load(&dir).unwrap().0;
+    idx.update_interview(&project, "K1").unwrap();
+    // `hits` checks that `total` equals the number of hits listed.
+    assert_eq!(segs(&idx, "=afraid"), ["K1.en.0"]);
+    assert_eq!(segs(&idx, "=worry"), ["K1.en.2"]);
+    assert_eq!(segs(&idx, "боюсь"), ["K1.ru.0", "K1.ru.2"]);
+}

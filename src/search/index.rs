@@ -5,6 +5,7 @@
 
 use super::analyzer::{forms, is_latin_form, Form, FormTokenizer};
 use super::cachedir::CacheDirectory;
+use super::collect::top_and_count;
 use super::query::{self, Node};
 use super::{highlights, Hit, Results};
 use crate::codings;
@@ -13,7 +14,7 @@ use crate::project::{self, Project, CACHE_DIR};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{
     AllQuery, BooleanQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
     TermSetQuery,
@@ -515,10 +516,7 @@ impl SearchIndex {
         let tq = ctx.build(&node)?;
         let searcher = self.reader.searcher();
         let (top, total) = searcher
-            .search(
-                &*tq,
-                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-            )
+            .search(&*tq, &top_and_count(limit, tq.is::<TermQuery>()))
             .map_err(|e| tv(e, &self.dir))?;
         let mut hits = Vec::with_capacity(top.len().min(limit));
         for (score, addr) in top.into_iter().take(limit) {
@@ -591,25 +589,15 @@ struct QueryCtx<'a> {
     project: Option<Project>,
 }
 
-fn term_or_phrase(field: Field, words: Vec<String>) -> Option<Box<dyn Query>> {
-    let terms: Vec<Term> = words
-        .iter()
-        .map(|w| Term::from_field_text(field, w))
-        .collect();
-    match terms.len() {
-        0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            terms[0].clone(),
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => Some(Box::new(PhraseQuery::new(terms))),
-    }
-}
-
-fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+fn any_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if queries.is_empty() {
         // Matches nothing: a term no analyser produces.
         return Box::new(TermSetQuery::new(Vec::<Term>::new()));
+    }
+    if queries.len() == 1 {
+        // A lone term keeps its shortcuts (its count is its document frequency), which a
+        // boolean query of one clause would hide.
+        return queries.pop().unwrap();
     }
     Box::new(BooleanQuery::new(
         queries.into_iter().map(|q| (Occur::Should, q)).collect(),
@@ -617,6 +605,21 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 }
 
 impl QueryCtx<'_> {
+    fn term_or_phrase(&self, field: Field, words: Vec<String>) -> Option<Box<dyn Query>> {
+        let terms: Vec<Term> = words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+
     fn build(&mut self, n: &Node) -> Result<Box<dyn Query>> {
         let f = self.idx.f;
         Ok(match n {
@@ -640,17 +643,20 @@ impl QueryCtx<'_> {
                 let stem = stems
                     .iter()
                     .all(|s| is_latin_form(s))
-                    .then(|| term_or_phrase(f.text, stems))
+                    .then(|| self.term_or_phrase(f.text, stems))
                     .flatten();
                 any_of(
-                    [stem, term_or_phrase(f.translit, forms(w, Form::Translit))]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
+                    [
+                        stem,
+                        self.term_or_phrase(f.translit, forms(w, Form::Translit)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
                 )
             }
             Node::Exact(w) => any_of(
-                term_or_phrase(f.exact, forms(w, Form::Exact))
+                self.term_or_phrase(f.exact, forms(w, Form::Exact))
                     .into_iter()
                     .collect(),
             ),
@@ -712,7 +718,8 @@ impl QueryCtx<'_> {
         Ok(match field {
             "lang" => term(f.lang, &value.to_lowercase()),
             "interview" => term(f.interview, value),
-            "speaker" => term_or_phrase(f.speaker, forms(value, Form::Exact))
+            "speaker" => self
+                .term_or_phrase(f.speaker, forms(value, Form::Exact))
                 .unwrap_or_else(|| any_of(vec![])),
             "code" => self.code_keys(value)?,
             attr => {

@@ -4,6 +4,7 @@
 
 pub mod analyzer;
 mod cachedir;
+mod collect;
 mod highlight;
 mod index;
 pub mod query;
