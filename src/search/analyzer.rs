@@ -421,6 +421,8 @@ pub struct FormTokenizer {
     form: Form,
     latin_only: bool,
     analysed: Analysed,
+    /// Counts the texts this tokenizer (and its clones) analysed, when set.
+    counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl FormTokenizer {
@@ -429,7 +431,15 @@ impl FormTokenizer {
             form,
             latin_only: false,
             analysed: Analysed::default(),
+            counter: None,
         }
+    }
+
+    /// Adds one to `counter` for every text analysed. The index builder uses it to see how
+    /// far tantivy's indexing threads have got (see `SearchIndex::add_interview`).
+    pub fn counting(mut self, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        self.counter = Some(counter);
+        self
     }
 
     /// Emits only words without Cyrillic letters (keeping every word's position). The
@@ -455,6 +465,9 @@ impl tantivy::tokenizer::Tokenizer for FormTokenizer {
     type TokenStream<'a> = FormStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> FormStream<'a> {
+        if let Some(c) = &self.counter {
+            c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         self.analysed.fill_cached(text);
         FormStream {
             analysed: &self.analysed,
