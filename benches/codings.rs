@@ -189,6 +189,12 @@ fn main() {
             .parse()
             .expect("child prints its load time");
         firsts.push(Duration::from_micros(micros));
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            eprintln!(
+                "load in process {:?}, fresh process {micros} us",
+                loads.last().unwrap()
+            );
+        }
     }
 
     println!("coding store benchmark");
