@@ -44,7 +44,7 @@ fn main() {
                     start: span.start,
                     end: span.end,
                     code: code.as_str().into(),
-                    quote: String::new(),
+                    quote: "".into(),
                     memo: String::new(),
                     created: Default::default(),
                     origin: Origin::Manual,

@@ -63,7 +63,7 @@ fn coding(rng: &mut corpus::Rng, i: usize) -> Coding {
             "citizenship.residence",
         ]))
         .into(),
-        quote,
+        quote: quote.into(),
         memo: if rng.below(10) == 0 {
             "check the translation".into()
         } else {
@@ -76,8 +76,9 @@ fn coding(rng: &mut corpus::Rng, i: usize) -> Coding {
 
 fn main() {
     if let Some(dir) = std::env::var_os("BENCH_CODINGS_LOAD") {
+        let whole = std::env::var_os("BENCH_CODINGS_WHOLE").is_some();
         let started = Instant::now();
-        let all = codings::load_all(Path::new(&dir), None);
+        let all = load(Path::new(&dir), whole);
         let took = started.elapsed();
         assert!(all.problems.is_empty() && !all.is_empty());
         println!("{}", took.as_micros());
@@ -97,7 +98,7 @@ fn main() {
     file.codings = (0..5000).map(|i| coding(&mut rng, i)).collect();
     let path = codings::coding_path(root, "bench", &id);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, file.to_json()).unwrap();
+    std::fs::write(&path, file.to_json().unwrap()).unwrap();
     let bytes = std::fs::metadata(&path).unwrap().len();
     let mut session = Session::open(root, "bench").expect("session");
     let samples = if quick { 3 } else { 60 };
@@ -153,7 +154,7 @@ fn main() {
             f.codings = (0..per).map(|k| coding(&mut rng, k)).collect();
             let p = codings::coding_path(&big, coder, &f.interview);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, f.to_json()).unwrap();
+            std::fs::write(p, f.to_json().unwrap()).unwrap();
         }
         std::fs::write(&marker, "").unwrap();
     }
@@ -164,37 +165,49 @@ fn main() {
     }
     // Loads repeated in one process reuse memory the allocator already has; a command run
     // from the shell starts with none, so the first load of a fresh process is measured too,
-    // by running this benchmark again as a child that only loads.
+    // by running this benchmark again as a child that only loads. Both kinds of load are
+    // measured: for analysis (quotes as fingerprints: reports, agreement, check, the TUI) and
+    // whole (quotes as text: `code list`, exports).
     let runs = if quick { 1 } else { 7 };
-    let mut loads = Vec::new();
-    let mut firsts = Vec::new();
+    let mut loads: [Vec<Duration>; 2] = Default::default();
+    let mut firsts: [Vec<Duration>; 2] = Default::default();
     let mut reads = Vec::new();
     for _ in 0..runs {
-        let started = Instant::now();
-        let all = codings::load_all(&big, None);
-        loads.push(started.elapsed());
-        assert_eq!(all.len(), interviews * per);
-        assert!(all.problems.is_empty());
-        drop(all);
+        for (k, whole) in [false, true].into_iter().enumerate() {
+            let started = Instant::now();
+            let all = load(&big, whole);
+            loads[k].push(started.elapsed());
+            assert_eq!(all.len(), interviews * per);
+            assert!(all.problems.is_empty());
+            assert_eq!(
+                all.files[0].codings[0].quote.text().is_some(),
+                whole,
+                "the load keeps what it should of the quotes"
+            );
+            drop(all);
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+            child.env("BENCH_CODINGS_LOAD", &big);
+            if whole {
+                child.env("BENCH_CODINGS_WHOLE", "1");
+            }
+            let out = child.output().expect("child load");
+            let micros: u64 = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .expect("child prints its load time");
+            firsts[k].push(Duration::from_micros(micros));
+            if std::env::var_os("BENCH_VERBOSE").is_some() {
+                eprintln!(
+                    "{} load in process {:?}, fresh process {micros} us",
+                    if whole { "whole" } else { "analysis" },
+                    loads[k].last().unwrap()
+                );
+            }
+        }
         let started = Instant::now();
         let n = read_all(&big);
         reads.push(started.elapsed());
         assert_eq!(n, total_bytes);
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .env("BENCH_CODINGS_LOAD", &big)
-            .output()
-            .expect("child load");
-        let micros: u64 = String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("child prints its load time");
-        firsts.push(Duration::from_micros(micros));
-        if std::env::var_os("BENCH_VERBOSE").is_some() {
-            eprintln!(
-                "load in process {:?}, fresh process {micros} us",
-                loads.last().unwrap()
-            );
-        }
     }
 
     println!("coding store benchmark");
@@ -211,13 +224,17 @@ fn main() {
         s50.as_secs_f64() / p50.as_secs_f64()
     );
     let r50 = percentile(&mut reads, 0.5);
+    let [analysis_loads, whole_loads] = &mut loads;
+    let [analysis_firsts, whole_firsts] = &mut firsts;
     for (what, v) in [
-        ("repeated in one process", &mut loads),
-        ("first in a fresh process", &mut firsts),
+        ("for analysis, repeated in one process", analysis_loads),
+        ("for analysis, first in a fresh process", analysis_firsts),
+        ("with whole quotes, repeated in one process", whole_loads),
+        ("with whole quotes, first in a fresh process", whole_firsts),
     ] {
         let (l50, lmax) = (percentile(v, 0.5), *v.iter().max().unwrap());
         println!(
-            "| load {} codings in {} files ({:.0} MB), {what} | {} | {} | read only {} | {:.2}x |",
+            "| load {} codings in {} files ({:.0} MB) {what} | {} | {} | read only {} | {:.2}x |",
             interviews * per,
             interviews,
             total_bytes as f64 / 1e6,
@@ -226,6 +243,14 @@ fn main() {
             ms(r50),
             l50.as_secs_f64() / r50.as_secs_f64()
         );
+    }
+}
+
+fn load(root: &Path, whole: bool) -> codings::AllCodings {
+    if whole {
+        codings::load_all(root, None)
+    } else {
+        codings::load_for_analysis(root, None)
     }
 }
 

@@ -70,7 +70,7 @@ fn main() {
                 code: codes[rng.below(codes.len() as u64) as usize]
                     .as_str()
                     .into(),
-                quote: quote.to_string(),
+                quote: quote.into(),
                 memo: String::new(),
                 created: Default::default(),
                 origin: Origin::Manual,

@@ -228,7 +228,7 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
                     let Some(cg) = guids.get(c.code.as_str()) else {
                         continue;
                     };
-                    let quote: String = c.quote.chars().take(100).collect();
+                    let quote: String = c.quote.as_str().chars().take(100).collect();
                     let _ = writeln!(s, "    <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\">", guid("selection", &c.id), esc(&quote), c.start, c.end);
                     // A coding's own id is a UUID: it is the Coding's GUID, so an import keeps it.
                     let coding_guid = uuid::Uuid::parse_str(&c.id)
@@ -715,7 +715,7 @@ pub fn read_project(
                         start: cs,
                         end: ce,
                         code: code.into(),
-                        quote,
+                        quote: quote.into(),
                         memo,
                         created: coding
                             .attribute("creationDateTime")

@@ -172,6 +172,19 @@ pub fn default_coders(all: &AllCodings) -> Vec<String> {
 
 /// Words in a text: runs of letters and digits (an apostrophe or hyphen inside a word does not
 /// split it). A hand-rolled count because it runs over every coded passage of a project.
+/// The words of a coded passage: of its quote when it was loaded whole, else of the
+/// transcript at its span (the same text unless the coding drifted, which `check` reports;
+/// codings loaded for analysis keep only a fingerprint of the quote).
+fn coded_words(interview: Option<&crate::project::Interview>, c: &crate::codings::Coding) -> usize {
+    if let Some(q) = c.quote.text() {
+        return word_count(q);
+    }
+    interview
+        .and_then(|i| i.versions.get(c.lang.as_str()))
+        .filter(|t| c.start < c.end && c.end <= t.char_len())
+        .map_or(0, |t| word_count(t.slice(c.span())))
+}
+
 pub fn word_count(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
@@ -228,6 +241,7 @@ fn frequency_rows(
     // each file adds its interview once per code it contains.
     type Tally<'a> = HashMap<&'a str, (usize, usize, BTreeSet<&'a str>)>;
     fn tally<'a>(
+        project: &Project,
         files: &'a [crate::codings::CodingFile],
         filter: &Filter,
         with_words: bool,
@@ -238,6 +252,7 @@ fn frequency_rows(
                 continue;
             }
             let mut here: BTreeSet<&str> = BTreeSet::new();
+            let interview = project.interviews.get(&f.interview);
             for c in f
                 .codings
                 .iter()
@@ -246,7 +261,7 @@ fn frequency_rows(
                 let e = own.entry(c.code.as_str()).or_default();
                 e.0 += 1;
                 if with_words {
-                    e.1 += word_count(&c.quote);
+                    e.1 += coded_words(interview, c);
                 }
                 here.insert(c.code.as_str());
             }
@@ -265,7 +280,7 @@ fn frequency_rows(
         let handles: Vec<_> = all
             .files
             .chunks(chunk)
-            .map(|part| s.spawn(move || tally(part, filter, with_words)))
+            .map(|part| s.spawn(move || tally(project, part, filter, with_words)))
             .collect();
         handles
             .into_iter()

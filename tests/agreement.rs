@@ -74,7 +74,7 @@ fn coding(code: &str, start: usize, end: usize) -> Coding {
         start,
         end,
         code: code.into(),
-        quote: String::new(),
+        quote: "".into(),
         memo: String::new(),
         created: Default::default(),
         origin: Origin::Manual,

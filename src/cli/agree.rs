@@ -95,7 +95,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     let (project, _) = Project::open(&ctx.project)?;
-    let all = codings::load_all(&ctx.project, None);
+    let all = codings::load_for_analysis(&ctx.project, None);
     if let Some(p) = all.problems.first() {
         return Err(Error::data(&p.location.path, p.location.line, p.message.clone()).into());
     }

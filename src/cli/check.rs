@@ -15,7 +15,7 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let (project, mut problems) = Project::load(&ctx.project)?;
-    let all = intercode::codings::load_all(&ctx.project, None);
+    let all = intercode::codings::load_for_analysis(&ctx.project, None);
     problems.extend(intercode::codings::validate_all(&project, &all));
     problems.extend(all.problems.iter().cloned());
     problems.sort_by(|a, b| {

@@ -273,7 +273,7 @@ fn add(ctx: &Context, a: AddArgs, out: &mut dyn Write) -> CmdResult {
                 c.lang,
                 c.start,
                 c.end,
-                inert(&preview(&c.quote))
+                inert(&preview(c.quote.as_str()))
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -366,7 +366,7 @@ fn list(ctx: &Context, a: ListArgs, out: &mut dyn Write) -> CmdResult {
             start: c.start,
             end: c.end,
             code: &c.code,
-            quote: &c.quote,
+            quote: c.quote.as_str(),
             memo: &c.memo,
             origin: c.origin.as_str(),
             created: &c.created,

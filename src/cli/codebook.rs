@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let path = ctx.project.join(CODEBOOK_FILE);
     let fail = |m: String| anyhow::Error::from(Error::usage(m));
     let counts = || {
-        let all = codings::load_all(&ctx.project, None);
+        let all = codings::load_for_analysis(&ctx.project, None);
         let mut n: HashMap<String, usize> = HashMap::new();
         for (_, c) in all.iter() {
             *n.entry(c.code.to_string()).or_default() += 1;

@@ -214,7 +214,7 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
         f.sort();
         fsutil::write_atomic(
             &codings::coding_path(&ctx.project, &f.coder, &f.interview),
-            f.to_json().as_bytes(),
+            f.to_json()?.as_bytes(),
         )?;
     }
     for w in &imp.warnings {

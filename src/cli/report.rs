@@ -59,7 +59,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         .codebook
         .clone()
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
-    let all = codings::load_all(&ctx.project, None);
+    let all = codings::load_for_analysis(&ctx.project, None);
     if let Some(p) = all.problems.first() {
         return Err(Error::data(&p.location.path, p.location.line, p.message.clone()).into());
     }

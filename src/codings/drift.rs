@@ -18,14 +18,16 @@ pub enum Status {
     Drifted { candidate: Option<Range<usize>> },
 }
 
-/// Checks one coding against its transcript.
+/// Checks one coding against its transcript. A coding loaded for analysis knows its quote only
+/// by a fingerprint, which tells whether it drifted but not where the quote went: for such a
+/// coding `candidate` is always `None` (read its file whole to look).
 pub fn check(t: &Transcript, c: &Coding) -> Status {
-    if c.end <= t.char_len() && c.start < c.end && t.slice(c.span()) == c.quote {
+    if c.end <= t.char_len() && c.start < c.end && c.quote.matches(t.slice(c.span())) {
         return Status::Anchored;
     }
     let lo = c.start.saturating_sub(NEARBY);
     let hi = c.end.saturating_add(NEARBY);
-    let nearby: Vec<Range<usize>> = find_quote(t, &c.quote)
+    let nearby: Vec<Range<usize>> = find_quote(t, c.quote.as_str())
         .into_iter()
         .filter(|r| r.start >= lo && r.end <= hi)
         .collect();
@@ -78,6 +80,11 @@ mod tests {
             check(&tr2, &coding(0, 3, "gone")),
             Status::Drifted { candidate: None }
         );
+        // Loaded for analysis (the quote's fingerprint only): drift is still seen.
+        let mut printed = coding(6, 12, "afraid");
+        printed.quote = crate::codings::Quote::fingerprint_of("afraid");
+        assert_eq!(check(&tr, &printed), Status::Anchored);
+        assert_eq!(check(&tr2, &printed), Status::Drifted { candidate: None });
         // A span past a shortened text is drift, not a panic.
         assert!(matches!(
             check(&t("short"), &coding(10, 20, "x")),

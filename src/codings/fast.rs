@@ -9,18 +9,22 @@
 //! this reader never decides whether a file is valid; it only takes the common case faster,
 //! and a property test checks that it agrees with serde_json on every file it accepts.
 
-use super::{Coding, CodingFile, Origin};
+use super::{Coding, CodingFile, Origin, Quote, Quotes};
 use compact_str::CompactString;
 use std::borrow::Cow;
 
 /// Parses `text` if it is in the canonical layout; `None` means "use serde_json".
-pub(super) fn parse(text: &str) -> Option<CodingFile> {
+pub(super) fn parse(text: &str, quotes: Quotes) -> Option<CodingFile> {
     // serde_json refuses raw control characters inside strings; the only one the layout
     // has between them is the newline, which `Cursor::string` refuses inside a string.
     if has_control(text.as_bytes()) {
         return None;
     }
-    let mut c = Cursor { s: text, pos: 0 };
+    let mut c = Cursor {
+        s: text,
+        pos: 0,
+        quotes,
+    };
     c.lit("{\"version\": ")?;
     let version = u32::try_from(c.uint()?).ok()?;
     c.lit(", \"coder\": ")?;
@@ -71,6 +75,7 @@ fn has_control(bytes: &[u8]) -> bool {
 struct Cursor<'a> {
     s: &'a str,
     pos: usize,
+    quotes: Quotes,
 }
 
 impl<'a> Cursor<'a> {
@@ -147,7 +152,11 @@ impl<'a> Cursor<'a> {
         self.lit(",\"code\":")?;
         let code = CompactString::from(self.string()?.as_ref());
         self.lit(",\"quote\":")?;
-        let quote = self.string()?.into_owned();
+        // A fingerprint is hashed from the borrowed text: no copy, no allocation.
+        let quote = match self.quotes {
+            Quotes::Whole => Quote::from(self.string()?.into_owned()),
+            Quotes::Fingerprints => Quote::fingerprint_of(&self.string()?),
+        };
         self.lit(",\"memo\":")?;
         let memo = self.string()?.into_owned();
         self.lit(",\"created\":")?;
@@ -192,6 +201,10 @@ mod tests {
         }
     }
 
+    fn parse_whole(text: &str) -> Option<CodingFile> {
+        parse(text, Quotes::Whole)
+    }
+
     fn file(codings: Vec<Coding>) -> CodingFile {
         let mut f = CodingFile::new("ана", "P01");
         f.codings = codings;
@@ -228,7 +241,7 @@ mod tests {
                 start,
                 end: start + len,
                 code: "fear".into(),
-                quote,
+                quote: quote.into(),
                 memo,
                 created: "2026-11-22T10:00:00Z".into(),
                 origin: [Origin::Manual, Origin::Copied, Origin::SuggestedAccepted]
@@ -248,17 +261,22 @@ mod tests {
         ) {
             let mut f = file(codings);
             f.sort();
-            let json = f.to_json();
+            let json = f.to_json().unwrap();
             let serde: CodingFile = serde_json::from_str(&json).unwrap();
-            if let Some(fast) = parse(&json) {
+            if let Some(fast) = parse(&json, Quotes::Whole) {
                 prop_assert_eq!(&fast, &serde);
+                // Loaded for analysis: the same codings, each quote only fingerprinted (a
+                // fingerprint equals a whole quote when it is that quote's fingerprint).
+                let prints = parse(&json, Quotes::Fingerprints).expect("same layout");
+                prop_assert_eq!(&prints, &serde);
+                prop_assert!(prints.codings.iter().all(|c| c.quote.text().is_none()));
             }
             // One byte replaced: if the result is still text, both readers must agree on it.
             let mut bytes = json.into_bytes();
             let at = cut.index(bytes.len());
             bytes[at] = byte;
             if let Ok(edited) = std::str::from_utf8(&bytes) {
-                if let Some(fast) = parse(edited) {
+                if let Some(fast) = parse(edited, Quotes::Whole) {
                     let serde: Result<CodingFile, _> = serde_json::from_str(edited);
                     prop_assert_eq!(Some(fast), serde.ok());
                 }
@@ -279,7 +297,7 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(f.path()).unwrap();
                 let serde: CodingFile = serde_json::from_str(&text).unwrap();
-                match parse(&text) {
+                match parse(&text, Quotes::Whole) {
                     Some(file) => {
                         assert_eq!(file, serde);
                         fast += 1;
@@ -298,8 +316,8 @@ mod tests {
             file(vec![coding("Я боялась 👩‍👩‍👧", "")]),
             file(vec![coding("a", "m"), coding("b", "")]),
         ] {
-            let json = f.to_json();
-            assert_eq!(parse(&json).as_ref(), Some(&f), "{json}");
+            let json = f.to_json().unwrap();
+            assert_eq!(parse(&json, Quotes::Whole).as_ref(), Some(&f), "{json}");
             let serde: CodingFile = serde_json::from_str(&json).unwrap();
             assert_eq!(serde, f);
         }
@@ -314,31 +332,31 @@ mod tests {
             ("back\\slash \u{1}", "\""),
         ] {
             let f = file(vec![coding(q, m)]);
-            assert_eq!(parse(&f.to_json()), Some(f));
+            assert_eq!(parse(&f.to_json().unwrap(), Quotes::Whole), Some(f));
         }
         // Pretty-printed (hand-edited) and reordered keys.
         let f = file(vec![coding("a", "")]);
-        assert!(parse(&serde_json::to_string_pretty(&f).unwrap()).is_none());
-        let reordered = f.to_json().replace(
+        assert!(parse(&serde_json::to_string_pretty(&f).unwrap(), Quotes::Whole).is_none());
+        let reordered = f.to_json().unwrap().replace(
             "\"lang\":\"ru\",\"start\":10",
             "\"start\":10,\"lang\":\"ru\"",
         );
-        assert!(parse(&reordered).is_none());
+        assert!(parse(&reordered, Quotes::Whole).is_none());
         // Numbers serde_json would refuse or read differently.
-        let json = f.to_json();
+        let json = f.to_json().unwrap();
         for (from, to) in [
             ("\"start\":10", "\"start\":010"),
             ("\"start\":10", "\"start\":-10"),
             ("\"start\":10", "\"start\":99999999999999999999999"),
         ] {
-            assert!(parse(&json.replace(from, to)).is_none(), "{to}");
+            assert!(parse_whole(&json.replace(from, to)).is_none(), "{to}");
         }
         // Unknown origin, trailing garbage, truncated file.
-        assert!(parse(&json.replace("suggested-accepted", "robot")).is_none());
+        assert!(parse_whole(&json.replace("suggested-accepted", "robot")).is_none());
         // Raw control characters inside a string, which serde_json refuses.
-        assert!(parse(&json.replace("\"a\"", "\"a\tb\"")).is_none());
-        assert!(parse(&json.replace("\"a\"", "\"a\nb\"")).is_none());
-        assert!(parse(&format!("{json}x")).is_none());
-        assert!(parse(&json[..json.len() - 4]).is_none());
+        assert!(parse_whole(&json.replace("\"a\"", "\"a\tb\"")).is_none());
+        assert!(parse_whole(&json.replace("\"a\"", "\"a\nb\"")).is_none());
+        assert!(parse(&format!("{json}x"), Quotes::Whole).is_none());
+        assert!(parse(&json[..json.len() - 4], Quotes::Whole).is_none());
     }
 }

@@ -8,7 +8,10 @@
 
 pub mod drift;
 mod fast;
+pub mod quote;
 pub mod store;
+
+pub use quote::Quote;
 
 use crate::error::{Error, Problem, Result};
 use crate::project::{Project, CODINGS_DIR};
@@ -51,8 +54,9 @@ pub struct Coding {
     pub start: usize,
     pub end: usize,
     pub code: CompactString,
-    /// The coded text as it was when the coding was made.
-    pub quote: String,
+    /// The coded text as it was when the coding was made (only its fingerprint when the
+    /// coding was loaded for analysis; see [`quote`]).
+    pub quote: Quote,
     #[serde(default)]
     pub memo: String,
     /// RFC 3339, UTC.
@@ -97,7 +101,9 @@ impl CodingFile {
 
     /// JSON with one coding per line, in their stable order: a change to one coding is a
     /// one-line git diff, and the file stays compact enough to load a million codings fast.
-    pub fn to_json(&self) -> String {
+    /// Fails only for a file loaded for analysis, whose quotes are fingerprints: such a file
+    /// is never written, or it would lose its quotes.
+    pub fn to_json(&self) -> Result<String> {
         let mut order: Vec<&Coding> = self.codings.iter().collect();
         order.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let head = |v: &str| serde_json::to_string(v).expect("strings serialise");
@@ -109,20 +115,27 @@ impl CodingFile {
         );
         for (i, c) in order.iter().enumerate() {
             s.push_str(if i == 0 { "\n" } else { ",\n" });
-            s.push_str(&serde_json::to_string(c).expect("codings serialise"));
+            let line = serde_json::to_string(c).map_err(|e| {
+                Error::usage(format!(
+                    "cannot write the codings of {} in {}: {e}",
+                    self.coder, self.interview
+                ))
+            })?;
+            s.push_str(&line);
         }
         s.push_str(if order.is_empty() { "]}\n" } else { "\n]}\n" });
-        s
+        Ok(s)
     }
 
-    /// Reads and checks one file; the error names the file and line.
+    /// Reads and checks one file, quotes and all; the error names the file and line.
     pub fn read(path: &Path) -> Result<CodingFile> {
-        Self::read_with(path, &mut Vec::new())
+        Self::read_with(path, &mut Vec::new(), Quotes::Whole)
     }
 
     /// Like [`CodingFile::read`], reusing `buf` for the bytes (loading thousands of files
-    /// with one buffer per thread avoids most page faults and allocations).
-    pub fn read_with(path: &Path, buf: &mut Vec<u8>) -> Result<CodingFile> {
+    /// with one buffer per thread avoids most page faults and allocations), and keeping the
+    /// quotes whole or only their fingerprints.
+    pub fn read_with(path: &Path, buf: &mut Vec<u8>, quotes: Quotes) -> Result<CodingFile> {
         use std::io::Read;
         buf.clear();
         std::fs::File::open(path)
@@ -140,11 +153,19 @@ impl CodingFile {
         })?;
         // Files this tool wrote take the fast path; anything else (hand-edited, escapes,
         // errors) goes through serde_json, which also words the error.
-        let file = match fast::parse(text) {
+        let file = match fast::parse(text, quotes) {
             Some(file) => file,
-            None => serde_json::from_str(text).map_err(|e| {
-                Error::data(path, Some(e.line()), format!("invalid codings file: {e}"))
-            })?,
+            None => {
+                let mut file: CodingFile = serde_json::from_str(text).map_err(|e| {
+                    Error::data(path, Some(e.line()), format!("invalid codings file: {e}"))
+                })?;
+                if quotes == Quotes::Fingerprints {
+                    for c in &mut file.codings {
+                        c.quote = Quote::fingerprint_of(c.quote.as_str());
+                    }
+                }
+                file
+            }
         };
         if file.version != 1 {
             return Err(Error::data(
@@ -351,7 +372,7 @@ pub fn recode(root: &Path, f: impl Fn(&str) -> Recode) -> Result<usize> {
         }
     }
     for (path, file) in plan {
-        crate::fsutil::write_atomic(&path, file.to_json().as_bytes())?;
+        crate::fsutil::write_atomic(&path, file.to_json()?.as_bytes())?;
     }
     Ok(changed)
 }
@@ -379,8 +400,30 @@ impl AllCodings {
     }
 }
 
-/// Reads every coder's files (or one coder's), in parallel over the available cores.
+/// How much of each quote a bulk load keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// The text: for showing, exporting or writing codings.
+    Whole,
+    /// Only a fingerprint, which tells whether the quote still matches the transcript: for
+    /// reports, agreement and checks, at half the memory and time (see [`quote`]).
+    Fingerprints,
+}
+
+/// Reads every coder's files (or one coder's), quotes and all, in parallel over the
+/// available cores.
 pub fn load_all(root: &Path, only_coder: Option<&str>) -> AllCodings {
+    load(root, only_coder, Quotes::Whole)
+}
+
+/// Reads every coder's files (or one coder's) for analysis: each quote is kept only as its
+/// fingerprint. What reports, agreement, `check` and the terminal UI need; files read this way
+/// cannot be written back ([`CodingFile::to_json`] refuses).
+pub fn load_for_analysis(root: &Path, only_coder: Option<&str>) -> AllCodings {
+    load(root, only_coder, Quotes::Fingerprints)
+}
+
+fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
     let coders: Vec<String> = match only_coder {
         Some(c) => vec![c.to_string()],
         None => coders(root),
@@ -413,7 +456,7 @@ pub fn load_all(root: &Path, only_coder: Option<&str>) -> AllCodings {
             let Some((coder, p)) = paths.get(i) else {
                 return done;
             };
-            done.push((i, read_checked(root, coder, p, &mut buf)));
+            done.push((i, read_checked(root, coder, p, &mut buf, quotes)));
         }
     };
     let results: Vec<Vec<(usize, std::result::Result<CodingFile, Problem>)>> =
@@ -445,9 +488,10 @@ fn read_checked(
     coder: &str,
     path: &Path,
     buf: &mut Vec<u8>,
+    quotes: Quotes,
 ) -> std::result::Result<CodingFile, Problem> {
     let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-    let f = CodingFile::read_with(path, buf).map_err(|e| match e {
+    let f = CodingFile::read_with(path, buf, quotes).map_err(|e| match e {
         Error::Data { location, message } => Problem::error(&shown, location.line, message),
         other => Problem::error(&shown, None, other.to_string()),
     })?;
@@ -486,10 +530,13 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
             ));
             continue;
         };
+        // Read whole only if a drifted coding was loaded with its quote's fingerprint: looking
+        // for the quote nearby needs its text.
+        let mut whole: Option<Option<CodingFile>> = None;
         // Files hold one coding per line after a header line, in the order read.
         for (k, c) in f.codings.iter().enumerate() {
             let line = Some(k + 2);
-            let what = format!("coding {} ({}, {}..{})", c.id, c.code, c.start, c.end);
+            let what = || format!("coding {} ({}, {}..{})", c.id, c.code, c.start, c.end);
             if project
                 .codebook
                 .as_ref()
@@ -498,18 +545,29 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
                 problems.push(Problem::error(
                     &shown,
                     line,
-                    format!("{what}: unknown code `{}`", c.code),
+                    format!("{}: unknown code `{}`", what(), c.code),
                 ));
             }
             let Some(t) = interview.versions.get(c.lang.as_str()) else {
                 problems.push(Problem::error(
                     &shown,
                     line,
-                    format!("{what}: the interview has no `{}` version", c.lang),
+                    format!("{}: the interview has no `{}` version", what(), c.lang),
                 ));
                 continue;
             };
-            match drift::check(t, c) {
+            let mut status = drift::check(t, c);
+            if status != drift::Status::Anchored && c.quote.text().is_none() {
+                let file =
+                    whole.get_or_insert_with(|| CodingFile::read(&project.root.join(&shown)).ok());
+                if let Some(w) = file
+                    .as_ref()
+                    .and_then(|w| w.codings.iter().find(|w| w.id == c.id))
+                {
+                    status = drift::check(t, w);
+                }
+            }
+            match status {
                 drift::Status::Anchored => {}
                 drift::Status::Drifted { candidate } => {
                     let hint = match candidate {
@@ -522,7 +580,7 @@ pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
                     problems.push(Problem::error(
                         &shown,
                         line,
-                        format!("{what} has drifted: the transcript text at its span no longer matches its quote{hint}"),
+                        format!("{} has drifted: the transcript text at its span no longer matches its quote{hint}", what()),
                     ));
                 }
             }
@@ -580,6 +638,31 @@ mod tests {
     }
 
     #[test]
+    fn a_load_for_analysis_keeps_fingerprints_and_is_never_written() {
+        // The bundled study: both loads read the same codings; the analysis load keeps no
+        // quote text, and a file from it refuses to be serialised (it would lose its quotes).
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (whole, prints) = (load_all(root, None), load_for_analysis(root, None));
+        assert!(whole.problems.is_empty() && prints.problems.is_empty());
+        assert!(whole.len() > 1000);
+        assert_eq!(whole.files, prints.files);
+        assert!(whole.iter().all(|(_, c)| c.quote.text().is_some()));
+        assert!(prints.iter().all(|(_, c)| c.quote.text().is_none()));
+        assert!(whole.files[0].to_json().is_ok());
+        let err = prints.files[0].to_json().unwrap_err().to_string();
+        assert!(err.contains("cannot be written"), "{err}");
+        // Hand-edited files (pretty-printed, so serde_json reads them) are fingerprinted too.
+        let dir = tempfile::tempdir().unwrap();
+        let f = &whole.files[0];
+        let path = coding_path(dir.path(), &f.coder, &f.interview);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(f).unwrap()).unwrap();
+        let hand = load_for_analysis(dir.path(), None);
+        assert_eq!(hand.files, vec![f.clone()]);
+        assert!(hand.iter().all(|(_, c)| c.quote.text().is_none()));
+    }
+
+    #[test]
     fn files_serialise_in_stable_order() {
         let mut f = CodingFile::new("ana", "P01");
         for (id, start) in [("b", 5), ("a", 1)] {
@@ -595,7 +678,7 @@ mod tests {
                 origin: Origin::Manual,
             });
         }
-        let json = f.to_json();
+        let json = f.to_json().unwrap();
         assert!(json.find("\"a\"").unwrap() < json.find("\"b\"").unwrap());
         assert!(json.contains("\"origin\":\"manual\""));
         // One coding per line, between a header line and a closing line.

@@ -206,7 +206,7 @@ impl Session {
 
     fn save(&mut self, interview: &str) -> Result<()> {
         let path = coding_path(&self.root, &self.coder, interview);
-        let json = self.files[interview].to_json();
+        let json = self.files[interview].to_json()?;
         fsutil::write_atomic(&path, json.as_bytes())
     }
 
@@ -271,7 +271,7 @@ impl Session {
             start: new.span.start,
             end: new.span.end,
             code: new.code.into(),
-            quote: t.slice(new.span).to_string(),
+            quote: t.slice(new.span).into(),
             memo: new.memo,
             created: humantime::format_rfc3339_seconds(now).to_string().into(),
             origin: new.origin,

@@ -958,7 +958,7 @@ impl QueryCtx<'_> {
             )));
         }
         let ids = cb.subtree_ids(code);
-        let all = codings::load_all(&self.idx.root, self.coder);
+        let all = codings::load_for_analysis(&self.idx.root, self.coder);
         let mut wanted: BTreeMap<(String, String), Vec<(usize, usize)>> = BTreeMap::new();
         for (file, c) in all.iter().filter(|(_, c)| ids.iter().any(|i| *i == c.code)) {
             wanted

@@ -221,7 +221,7 @@ impl App {
                 None
             }
         };
-        let mut others = codings::load_all(root, None);
+        let mut others = codings::load_for_analysis(root, None);
         // Count what `intercode check` would: the project's problems and the codings'.
         let mut problems = problems;
         problems.extend(others.problems.iter().cloned());
@@ -1383,7 +1383,7 @@ impl App {
                     }
                     Err(e) => self.set_status(format!("NOT SAVED: {e}")),
                 }
-                let all = codings::load_all(&self.root, None);
+                let all = codings::load_for_analysis(&self.root, None);
                 self.mine.clear();
                 self.others = AllCodings {
                     files: Vec::new(),
