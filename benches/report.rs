@@ -1,6 +1,8 @@
 //! Report benchmark (issue budget: frequencies, crosstab and co-occurrence on 1,000,000
 //! codings in under 1 s in total). Codings are generated in memory over 10,000 interviews
-//! with participant attributes; loading them from disk is measured by the codings benchmark.
+//! with participant attributes and transcripts in both languages, as `intercode report` has
+//! them: loaded for analysis, each quote only a fingerprint, so the coded words are counted
+//! in the transcript. Loading them from disk is measured by the codings benchmark.
 //! The crosstab reuses the frequencies (as the report view does).
 //! The peer in the same run is one pass over every coding that only sums the span lengths.
 //!
@@ -12,9 +14,10 @@ mod corpus;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use intercode::codings::{AllCodings, Coding, CodingFile, Origin};
+use intercode::codings::{AllCodings, Coding, CodingFile, Origin, Quote};
 use intercode::project::{Interview, Project};
 use intercode::report::{self, Filter};
+use intercode::transcript::{Segment, Transcript};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -29,6 +32,19 @@ fn main() {
     let mut interviews = BTreeMap::new();
     let mut files = Vec::new();
     let quote = "Я боялась, что нас не выпустят на границе, и мы долго не спали перед вылетом.";
+    // 520 segments of about 80 characters per language (about 40 minutes of speech): longer
+    // than every coded span below.
+    let template = |lang: &str, sentence: &str| {
+        let segments = (0..520)
+            .map(|k| Segment::new(k, k as u64 * 5000, k as u64 * 5000 + 4000, None, sentence))
+            .collect();
+        Transcript::new("I", lang, segments)
+    };
+    let ru = template("ru", quote);
+    let en = template(
+        "en",
+        "I was afraid they would not let us through at the border, and we did not sleep.",
+    );
     for i in 0..10_000 {
         let id = format!("I{i:05}");
         let attributes = BTreeMap::from([
@@ -50,6 +66,10 @@ fn main() {
             Interview {
                 id: id.clone(),
                 attributes,
+                versions: BTreeMap::from([
+                    ("ru".to_string(), ru.clone()),
+                    ("en".to_string(), en.clone()),
+                ]),
                 ..Interview::default()
             },
         );
@@ -70,7 +90,7 @@ fn main() {
                 code: codes[rng.below(codes.len() as u64) as usize]
                     .as_str()
                     .into(),
-                quote: quote.into(),
+                quote: Quote::fingerprint_of(quote),
                 memo: String::new(),
                 created: Default::default(),
                 origin: Origin::Manual,

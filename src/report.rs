@@ -73,7 +73,8 @@ pub fn frequencies(codebook: &Codebook, all: &AllCodings, filter: &Filter) -> Ve
 /// How often two codes are applied to overlapping passages (same coder, interview and
 /// language). Keys are ordered pairs (a < b); the diagonal is not counted.
 pub fn cooccurrence(all: &AllCodings, filter: &Filter) -> BTreeMap<(String, String), usize> {
-    let mut out: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Counted under borrowed keys (no two strings allocated per overlap), ordered at the end.
+    let mut out: rustc_hash::FxHashMap<(&str, &str), usize> = Default::default();
     for f in all
         .files
         .iter()
@@ -94,9 +95,9 @@ pub fn cooccurrence(all: &AllCodings, filter: &Filter) -> BTreeMap<(String, Stri
                 for b in codings[i + 1..].iter().take_while(|b| b.start < a.end) {
                     if a.code != b.code {
                         let key = if a.code < b.code {
-                            (a.code.to_string(), b.code.to_string())
+                            (a.code.as_str(), b.code.as_str())
                         } else {
-                            (b.code.to_string(), a.code.to_string())
+                            (b.code.as_str(), a.code.as_str())
                         };
                         *out.entry(key).or_default() += 1;
                     }
@@ -104,7 +105,9 @@ pub fn cooccurrence(all: &AllCodings, filter: &Filter) -> BTreeMap<(String, Stri
             }
         }
     }
-    out
+    out.into_iter()
+        .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+        .collect()
 }
 
 /// The interview evidence beside one survey figure.
@@ -175,36 +178,53 @@ pub fn default_coders(all: &AllCodings) -> Vec<String> {
 /// The words of a coded passage: of its quote when it was loaded whole, else of the
 /// transcript at its span (the same text unless the coding drifted, which `check` reports;
 /// codings loaded for analysis keep only a fingerprint of the quote).
-fn coded_words(interview: Option<&crate::project::Interview>, c: &crate::codings::Coding) -> usize {
+fn coded_words(t: Option<&crate::transcript::Transcript>, c: &crate::codings::Coding) -> usize {
     if let Some(q) = c.quote.text() {
         return word_count(q);
     }
-    interview
-        .and_then(|i| i.versions.get(c.lang.as_str()))
-        .filter(|t| c.start < c.end && c.end <= t.char_len())
-        .map_or(0, |t| word_count(t.slice(c.span())))
+    match t {
+        // One pass from the span's start; `slice` would look for both ends first.
+        Some(t) if c.start < c.end && c.end <= t.char_len() => {
+            count_words(&t.text()[t.byte_offset(c.start)..], c.end - c.start)
+        }
+        _ => 0,
+    }
 }
 
+/// Words in a text: runs of letters and digits, where an apostrophe or hyphen inside a word
+/// (`don't`, `кто-то`) does not start a new one.
 pub fn word_count(text: &str) -> usize {
-    let mut n = 0;
-    let mut in_word = false;
-    let mut prev_joiner = false;
-    for c in text.chars() {
-        let letter = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            ('\u{0400}'..='\u{04FF}').contains(&c) || c.is_alphanumeric()
+    count_words(text, usize::MAX)
+}
+
+/// [`word_count`] of the first `chars` characters of `text`. Reports count the words of every
+/// coded passage, a million of them at scale, so this reads bytes: ASCII and Cyrillic (two
+/// bytes, lead byte 0xD0 to 0xD3: U+0400 to U+04FF) without decoding, anything else decoded.
+fn count_words(text: &str, mut chars: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut n, mut i) = (0, 0);
+    let (mut in_word, mut prev_joiner) = (false, false);
+    while chars > 0 && i < bytes.len() {
+        let b = bytes[i];
+        let (letter, joiner, width) = match b {
+            0..=0x7f => (b.is_ascii_alphanumeric(), b == b'\'' || b == b'-', 1),
+            0xd0..=0xd3 => (true, false, 2),
+            _ => {
+                // `i` is on a character boundary: every step moves by a whole character.
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c == '’', c.len_utf8())
+            }
         };
         if letter {
-            if !in_word && !prev_joiner {
-                n += 1;
-            }
+            n += usize::from(!in_word && !prev_joiner);
             in_word = true;
             prev_joiner = false;
         } else {
-            prev_joiner = in_word && matches!(c, '\'' | '’' | '-');
+            prev_joiner = in_word && joiner;
             in_word = false;
         }
+        i += width;
+        chars -= 1;
     }
     n
 }
@@ -239,20 +259,22 @@ fn frequency_rows(
     };
     // Per code: passages, words, and the interviews it occurs in. A file is one interview, so
     // each file adds its interview once per code it contains.
-    type Tally<'a> = HashMap<&'a str, (usize, usize, BTreeSet<&'a str>)>;
+    type Tally<'a> = rustc_hash::FxHashMap<&'a str, (usize, usize, BTreeSet<&'a str>)>;
     fn tally<'a>(
         project: &Project,
         files: &'a [crate::codings::CodingFile],
         filter: &Filter,
         with_words: bool,
     ) -> Tally<'a> {
-        let mut own: Tally = HashMap::new();
+        let mut own: Tally = Default::default();
         for f in files {
             if !(filter.coders.is_empty() || filter.coders.contains(&f.coder)) {
                 continue;
             }
-            let mut here: BTreeSet<&str> = BTreeSet::new();
+            let mut here: Vec<&str> = Vec::new();
             let interview = project.interviews.get(&f.interview);
+            // The file's transcripts by language, looked up once per language and file.
+            let mut versions: Vec<(&str, Option<&crate::transcript::Transcript>)> = Vec::new();
             for c in f
                 .codings
                 .iter()
@@ -261,10 +283,20 @@ fn frequency_rows(
                 let e = own.entry(c.code.as_str()).or_default();
                 e.0 += 1;
                 if with_words {
-                    e.1 += coded_words(interview, c);
+                    let t = match versions.iter().find(|(l, _)| *l == c.lang) {
+                        Some((_, t)) => *t,
+                        None => {
+                            let t = interview.and_then(|i| i.versions.get(c.lang.as_str()));
+                            versions.push((c.lang.as_str(), t));
+                            t
+                        }
+                    };
+                    e.1 += coded_words(t, c);
                 }
-                here.insert(c.code.as_str());
+                here.push(c.code.as_str());
             }
+            here.sort_unstable();
+            here.dedup();
             for code in here {
                 own.entry(code).or_default().2.insert(f.interview.as_str());
             }
@@ -287,7 +319,7 @@ fn frequency_rows(
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    let mut own: Tally = HashMap::new();
+    let mut own: Tally = Default::default();
     for part in parts {
         for (code, (p, w, ivs)) in part {
             let e = own.entry(code).or_default();
@@ -296,6 +328,12 @@ fn frequency_rows(
             e.2.extend(ivs);
         }
     }
+    // Pseudonyms are never a breakdown: they name people.
+    let names: Vec<&String> = project
+        .attribute_names
+        .iter()
+        .filter(|n| *n != "pseudonym")
+        .collect();
     cb.walk()
         .into_iter()
         .map(|r| {
@@ -307,22 +345,24 @@ fn frequency_rows(
                     ivs.extend(s.iter().copied());
                 }
             }
-            let mut participants: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-            for name in &project.attribute_names {
-                if name == "pseudonym" {
-                    continue; // never a breakdown: it names people
-                }
-                let m = participants.entry(name.clone()).or_default();
-                for iv in &ivs {
-                    if let Some(v) = project
-                        .interviews
-                        .get(*iv)
-                        .and_then(|i| i.attributes.get(name))
-                    {
-                        *m.entry(v.clone()).or_default() += 1;
+            // Each interview is looked up once, and values are counted under borrowed keys:
+            // this runs for every code over up to every interview.
+            let mut counts: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); names.len()];
+            for i in ivs.iter().filter_map(|iv| project.interviews.get(*iv)) {
+                for (m, name) in counts.iter_mut().zip(&names) {
+                    if let Some(v) = i.attributes.get(name.as_str()) {
+                        *m.entry(v.as_str()).or_default() += 1;
                     }
                 }
             }
+            let participants: BTreeMap<String, BTreeMap<String, usize>> = names
+                .iter()
+                .zip(counts)
+                .map(|(name, m)| {
+                    let m = m.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+                    (name.to_string(), m)
+                })
+                .collect();
             FrequencyRow {
                 code: r.code.id.clone(),
                 parent: r.parent.map(|p| p.id.clone()),
@@ -609,6 +649,51 @@ mod tests {
         assert_eq!(word_count("My name is Zoya, and I am afraid."), 8);
         assert_eq!(word_count("во-первых, don't — 2024 год"), 4);
         assert_eq!(word_count("  "), 0);
+        assert_eq!(word_count("Ёж’s café naïve Ǆemal ҂1"), 5);
+    }
+
+    /// The definition `count_words` implements, a character at a time.
+    fn reference(text: &str, chars: usize) -> usize {
+        let (mut n, mut in_word, mut prev_joiner) = (0, false, false);
+        for c in text.chars().take(chars) {
+            let letter = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                ('\u{0400}'..='\u{04FF}').contains(&c) || c.is_alphanumeric()
+            };
+            if letter {
+                n += usize::from(!in_word && !prev_joiner);
+                in_word = true;
+                prev_joiner = false;
+            } else {
+                prev_joiner = in_word && matches!(c, '\'' | '’' | '-');
+                in_word = false;
+            }
+        }
+        n
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn counting_bytes_agrees_with_counting_characters(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("страх".to_string()),
+                proptest::strategy::Just("don't".to_string()),
+                proptest::strategy::Just("кто-то".to_string()),
+                proptest::strategy::Just("’".to_string()),
+                proptest::strategy::Just(" ".to_string()),
+                proptest::strategy::Just("ѣ҂Ӿ".to_string()),
+                proptest::strategy::Just("é👩‍👩‍👧".to_string()),
+                proptest::arbitrary::any::<char>().prop_map(String::from),
+            ], 0..12),
+            chars in 0usize..40,
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(count_words(&text, chars), reference(&text, chars));
+            proptest::prop_assert_eq!(word_count(&text), reference(&text, usize::MAX));
+        }
     }
 
     #[test]

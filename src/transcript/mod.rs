@@ -141,12 +141,20 @@ impl Transcript {
             return 0;
         };
         let (c0, b0) = self.starts[seg];
-        let local = &self.text[b0..];
-        // Fast path: ASCII segments map code points to bytes one to one.
-        match local.char_indices().nth(pos - c0) {
-            Some((b, _)) => b0 + b,
-            None => self.text.len(),
+        // Step over whole characters by their lead bytes' widths instead of decoding them:
+        // reports map a million coded spans to bytes.
+        let bytes = &self.text.as_bytes()[b0..];
+        let (mut i, mut left) = (0, pos - c0);
+        while left > 0 && i < bytes.len() {
+            i += match bytes[i] {
+                0..=0x7f => 1,
+                0x80..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            left -= 1;
         }
+        (b0 + i).min(self.text.len())
     }
 
     /// The text between two code point offsets (clamped to the text).
@@ -281,6 +289,12 @@ mod tests {
         assert_eq!(t.slice(4..9), "👩‍👩‍👧");
         assert_eq!(t.slice(13..15), "Ёж");
         assert_eq!(t.slice(14..99), "ж");
+        // Every position maps to the byte where its code point starts, across segments.
+        let text = t.text();
+        for pos in 0..t.char_len() + 3 {
+            let want = text.char_indices().nth(pos).map_or(text.len(), |(b, _)| b);
+            assert_eq!(t.byte_offset(pos), want, "position {pos}");
+        }
     }
 
     #[test]
