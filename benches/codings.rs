@@ -135,6 +135,13 @@ fn main() {
     }
     drop(session);
 
+    if std::env::var_os("BENCH_CODINGS_SAVES_ONLY").is_some() {
+        let (s50, s99) = (percentile(&mut saves, 0.5), percentile(&mut saves, 0.99));
+        let p50 = percentile(&mut peer, 0.5);
+        println!("saves p50 {} p99 {}, peer {}", ms(s50), ms(s99), ms(p50));
+        return; // for profiling the saves alone
+    }
+
     // 2. Load 1,000,000 codings across 10,000 interviews (10 and 1,000 when not benchmarking).
     let (interviews, per): (usize, usize) = if quick { (10, 100) } else { (10_000, 100) };
     // The generated files are kept under target/ between runs (they are seeded, so the same

@@ -113,15 +113,15 @@ impl CodingFile {
             head(&self.coder),
             head(&self.interview)
         );
+        s.reserve(order.len() * 400);
         for (i, c) in order.iter().enumerate() {
             s.push_str(if i == 0 { "\n" } else { ",\n" });
-            let line = serde_json::to_string(c).map_err(|e| {
+            fast::write_line(&mut s, c).map_err(|e| {
                 Error::usage(format!(
                     "cannot write the codings of {} in {}: {e}",
                     self.coder, self.interview
                 ))
             })?;
-            s.push_str(&line);
         }
         s.push_str(if order.is_empty() { "]}\n" } else { "\n]}\n" });
         Ok(s)

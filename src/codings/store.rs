@@ -27,6 +27,20 @@ pub struct NewCoding {
     pub origin: Origin,
 }
 
+/// Makes `change` to the codings of one file in memory, keeping their stable order.
+fn change_in_memory(file: &mut CodingFile, change: &Change) {
+    match change {
+        Change::Added { coding, .. } => file.codings.push(coding.clone()),
+        Change::Removed { coding, .. } => file.codings.retain(|c| c.id != coding.id),
+        Change::Edited { after, .. } => {
+            if let Some(c) = file.codings.iter_mut().find(|c| c.id == after.id) {
+                *c = after.clone();
+            }
+        }
+    }
+    file.sort();
+}
+
 /// One undoable change.
 #[derive(Debug, Clone)]
 enum Change {
@@ -210,28 +224,19 @@ impl Session {
         fsutil::write_atomic(&path, json.as_bytes())
     }
 
-    /// Applies a change in memory and on disk; on a failed write the memory is restored.
+    /// Applies a change in memory and on disk; on a failed write the memory is restored (by
+    /// the inverse change: a copy of the whole file per save cost more than the save's own
+    /// work in an interview with thousands of codings).
     fn apply(&mut self, change: &Change) -> Result<()> {
-        let (interview, before) = match change {
+        let interview = match change {
             Change::Added { interview, .. }
             | Change::Removed { interview, .. }
-            | Change::Edited { interview, .. } => {
-                (interview.clone(), self.file(interview)?.codings.clone())
-            }
+            | Change::Edited { interview, .. } => interview.clone(),
         };
         let file = self.file(&interview)?;
-        match change {
-            Change::Added { coding, .. } => file.codings.push(coding.clone()),
-            Change::Removed { coding, .. } => file.codings.retain(|c| c.id != coding.id),
-            Change::Edited { after, .. } => {
-                if let Some(c) = file.codings.iter_mut().find(|c| c.id == after.id) {
-                    *c = after.clone();
-                }
-            }
-        }
-        file.sort();
+        change_in_memory(file, change);
         if let Err(e) = self.save(&interview) {
-            self.file(&interview)?.codings = before;
+            change_in_memory(self.file(&interview)?, &change.inverse());
             return Err(e);
         }
         Ok(())
