@@ -170,51 +170,60 @@ fn main() {
             total_bytes += f.metadata().unwrap().len();
         }
     }
-    // Loads repeated in one process reuse memory the allocator already has; a command run
-    // from the shell starts with none, so the first load of a fresh process is measured too,
-    // by running this benchmark again as a child that only loads. Both kinds of load are
-    // measured: for analysis (quotes as fingerprints: reports, agreement, check, the TUI) and
-    // whole (quotes as text: `code list`, exports).
+    // A command run from the shell loads in a fresh process, which starts with no memory from
+    // the allocator, so the loads are timed in child processes that only load. Three kinds:
+    // for analysis (quotes as fingerprints: reports, agreement, check, the TUI) without a
+    // snapshot (every JSON file parsed, then the snapshot written) and with a current one
+    // (what every later command finds), and with whole quotes (`code list`, exports). Loads
+    // repeated in one process (the allocator already holding memory) are timed too.
     let runs = if quick { 1 } else { 7 };
-    let mut loads: [Vec<Duration>; 2] = Default::default();
-    let mut firsts: [Vec<Duration>; 2] = Default::default();
+    let snapshot = big.join(".intercode");
+    let child = |whole: bool| -> Duration {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child.env("BENCH_CODINGS_LOAD", &big);
+        if whole {
+            child.env("BENCH_CODINGS_WHOLE", "1");
+        }
+        let out = child.output().expect("child load");
+        let micros: u64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("child prints its load time");
+        Duration::from_micros(micros)
+    };
+    let mut cold = Vec::new();
+    let mut warm = Vec::new();
+    let mut whole = Vec::new();
+    let mut repeated = Vec::new();
     let mut reads = Vec::new();
     for _ in 0..runs {
-        for (k, whole) in [false, true].into_iter().enumerate() {
-            let started = Instant::now();
-            let all = load(&big, whole);
-            loads[k].push(started.elapsed());
-            assert_eq!(all.len(), interviews * per);
-            assert!(all.problems.is_empty());
-            assert_eq!(
-                all.files[0].codings[0].quote.text().is_some(),
-                whole,
-                "the load keeps what it should of the quotes"
-            );
-            drop(all);
-            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
-            child.env("BENCH_CODINGS_LOAD", &big);
-            if whole {
-                child.env("BENCH_CODINGS_WHOLE", "1");
-            }
-            let out = child.output().expect("child load");
-            let micros: u64 = String::from_utf8_lossy(&out.stdout)
-                .trim()
-                .parse()
-                .expect("child prints its load time");
-            firsts[k].push(Duration::from_micros(micros));
-            if std::env::var_os("BENCH_VERBOSE").is_some() {
-                eprintln!(
-                    "{} load in process {:?}, fresh process {micros} us",
-                    if whole { "whole" } else { "analysis" },
-                    loads[k].last().unwrap()
-                );
-            }
-        }
+        let _ = std::fs::remove_dir_all(&snapshot);
+        cold.push(child(false));
+        warm.push(child(false));
+        whole.push(child(true));
+        let started = Instant::now();
+        let all = load(&big, false);
+        repeated.push(started.elapsed());
+        assert_eq!(all.len(), interviews * per);
+        assert!(all.problems.is_empty());
+        assert!(all.files[0].codings[0].quote.text().is_none());
+        drop(all);
+        let all = load(&big, true);
+        assert!(all.files[0].codings[0].quote.text().is_some());
+        drop(all);
         let started = Instant::now();
         let n = read_all(&big);
         reads.push(started.elapsed());
         assert_eq!(n, total_bytes);
+        if std::env::var_os("BENCH_VERBOSE").is_some() {
+            eprintln!(
+                "fresh process: no snapshot {:?}, snapshot {:?}, whole {:?}; repeated {:?}",
+                cold.last().unwrap(),
+                warm.last().unwrap(),
+                whole.last().unwrap(),
+                repeated.last().unwrap()
+            );
+        }
     }
 
     println!("coding store benchmark");
@@ -231,13 +240,17 @@ fn main() {
         s50.as_secs_f64() / p50.as_secs_f64()
     );
     let r50 = percentile(&mut reads, 0.5);
-    let [analysis_loads, whole_loads] = &mut loads;
-    let [analysis_firsts, whole_firsts] = &mut firsts;
     for (what, v) in [
-        ("for analysis, repeated in one process", analysis_loads),
-        ("for analysis, first in a fresh process", analysis_firsts),
-        ("with whole quotes, repeated in one process", whole_loads),
-        ("with whole quotes, first in a fresh process", whole_firsts),
+        ("for analysis, snapshot current (fresh process)", &mut warm),
+        (
+            "for analysis, no snapshot: JSON parsed, snapshot written (fresh process)",
+            &mut cold,
+        ),
+        (
+            "for analysis, snapshot current, repeated in one process",
+            &mut repeated,
+        ),
+        ("with whole quotes, JSON parsed (fresh process)", &mut whole),
     ] {
         let (l50, lmax) = (percentile(v, 0.5), *v.iter().max().unwrap());
         println!(

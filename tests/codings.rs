@@ -852,3 +852,94 @@ fn autocode_lists_then_applies_only_when_asked() {
     );
     assert!(out(&o).contains("applied 0 suggestion(s)"), "{}", out(&o));
 }
+
+/// Sets a file's modification time `secs` seconds into the past (the snapshot leaves out files
+/// changed in the last two seconds).
+fn age(path: &Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+#[test]
+fn the_codings_snapshot_never_hides_a_change() {
+    // The sample study's two coders, with their files a minute old.
+    let (_tmp, dir) = sample_project();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for coder in ["ana", "boris"] {
+        std::fs::create_dir_all(dir.join("codings").join(coder)).unwrap();
+        for e in std::fs::read_dir(repo.join("codings").join(coder))
+            .unwrap()
+            .flatten()
+        {
+            if e.path().extension().is_some_and(|x| x == "json") {
+                let to = dir.join("codings").join(coder).join(e.file_name());
+                std::fs::copy(e.path(), &to).unwrap();
+                age(&to, 60);
+                files.push(to);
+            }
+        }
+    }
+    let whole = codings::load_all(&dir, None);
+    let snap = dir.join(".intercode/codings.bin");
+    assert!(!snap.exists());
+    // The first load for analysis writes the snapshot; the next one reads it, the same codings.
+    let first = codings::load_for_analysis(&dir, None);
+    assert!(snap.exists());
+    assert_eq!(first.files, whole.files);
+    let written = std::fs::metadata(&snap).unwrap().modified().unwrap();
+    assert_eq!(codings::load_for_analysis(&dir, None).files, whole.files);
+    assert_eq!(
+        std::fs::metadata(&snap).unwrap().modified().unwrap(),
+        written
+    );
+
+    // A hand edit of one file, same size (a code id swapped for another of the same length):
+    // seen at once, though the snapshot is not rewritten for one file.
+    let path = &files[0];
+    let text = std::fs::read_to_string(path).unwrap();
+    let edited = text.replacen("\"code\":\"fear", "\"code\":\"FEAR", 1);
+    assert_ne!(text, edited);
+    std::fs::write(path, &edited).unwrap();
+    age(path, 30);
+    let after = codings::load_for_analysis(&dir, None);
+    assert_eq!(after.files, codings::load_all(&dir, None).files);
+    assert!(after.iter().any(|(_, c)| c.code.starts_with("FEAR")));
+
+    // A file removed: gone from the load, though the snapshot still lists it.
+    std::fs::remove_file(&files[1]).unwrap();
+    let after = codings::load_for_analysis(&dir, None);
+    assert_eq!(after.files.len(), whole.files.len() - 1);
+    assert_eq!(after.files, codings::load_all(&dir, None).files);
+
+    // A damaged snapshot (truncated, a byte changed in every block, or not one at all) costs
+    // only a parse: every block has a checksum.
+    let bytes = std::fs::read(&snap).unwrap();
+    // One character of a coding's id changed: the block still decodes, and only its checksum
+    // tells that it is not what was written.
+    let id = codings::load_all(&dir, None).files.last().unwrap().codings[0]
+        .id
+        .clone();
+    let at = bytes
+        .windows(id.len())
+        .position(|w| w == id.as_bytes())
+        .expect("ids are stored as they are");
+    let mut one = bytes.clone();
+    one[at] = if one[at] == b'0' { b'1' } else { b'0' };
+    for damaged in [
+        one,
+        bytes[..bytes.len() / 2].to_vec(),
+        bytes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i % 97 == 50 { b ^ 0x55 } else { *b })
+            .collect(),
+        b"not a snapshot".to_vec(),
+    ] {
+        std::fs::write(&snap, &damaged).unwrap();
+        let loaded = codings::load_for_analysis(&dir, None);
+        assert!(loaded.problems.is_empty());
+        assert_eq!(loaded.files, codings::load_all(&dir, None).files);
+    }
+}

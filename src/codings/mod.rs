@@ -9,6 +9,7 @@
 pub mod drift;
 mod fast;
 pub mod quote;
+mod snapshot;
 pub mod store;
 
 pub use quote::Quote;
@@ -442,6 +443,10 @@ fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
         }
     }
     paths.sort();
+    // Loads for analysis take unchanged files from the snapshot (see `snapshot`).
+    let snap = (quotes == Quotes::Fingerprints)
+        .then(|| snapshot::Snapshot::open(root))
+        .flatten();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -456,31 +461,81 @@ fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
             let Some((coder, p)) = paths.get(i) else {
                 return done;
             };
-            done.push((i, read_checked(root, coder, p, &mut buf, quotes)));
+            // The stamp is taken before the file is read: a file changed in between is
+            // newer than its stamp, and so read again next time.
+            let stamp = std::fs::metadata(p).ok().map(|m| snapshot::Stamp::of(&m));
+            let rel = relative(root, p);
+            let cached = snap
+                .as_ref()
+                .zip(stamp)
+                .and_then(|(s, stamp)| s.get(&rel, stamp, &mut buf));
+            let fresh = cached.is_none();
+            let file = match cached {
+                Some(f) => Ok(f),
+                None => read_checked(root, coder, p, &mut buf, quotes),
+            };
+            done.push((i, file, rel, stamp, fresh));
         }
     };
-    let results: Vec<Vec<(usize, std::result::Result<CodingFile, Problem>)>> =
-        std::thread::scope(|s| {
-            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            let mut all = vec![work()];
-            // A reader that panicked would lose files silently: let the panic through.
-            all.extend(
-                helpers
-                    .into_iter()
-                    .map(|h| h.join().expect("codings reader")),
-            );
-            all
-        });
+    type Loaded = (
+        usize,
+        std::result::Result<CodingFile, Problem>,
+        String,
+        Option<snapshot::Stamp>,
+        bool,
+    );
+    let results: Vec<Vec<Loaded>> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = vec![work()];
+        // A reader that panicked would lose files silently: let the panic through.
+        all.extend(
+            helpers
+                .into_iter()
+                .map(|h| h.join().expect("codings reader")),
+        );
+        all
+    });
+    let mut flat: Vec<Loaded> = results.into_iter().flatten().collect();
+    flat.sort_by_key(|l| l.0);
+    // A full load for analysis writes the snapshot when there is none, or when more than a
+    // few files had to be read from their JSON. A few changed files (a coding session's
+    // worth) are cheaper to parse on each load than a rewrite of the whole snapshot, which
+    // at a million codings is 120 MB; entries of changed or deleted files are never used.
+    if quotes == Quotes::Fingerprints && only_coder.is_none() {
+        // Files with problems are never in it, so they do not count.
+        let parsed = flat.iter().filter(|l| l.4 && l.1.is_ok()).count();
+        let good = flat.iter().filter(|l| l.1.is_ok()).count();
+        let stale = match &snap {
+            None => parsed > 0,
+            Some(_) => parsed > (good / 20).max(64),
+        };
+        if stale {
+            let files: Vec<(String, snapshot::Stamp, &CodingFile)> = flat
+                .iter()
+                .filter_map(|(_, f, rel, stamp, _)| {
+                    Some((rel.clone(), (*stamp)?, f.as_ref().ok()?))
+                })
+                .collect();
+            snapshot::write(root, &files);
+        }
+    }
     let mut all = AllCodings::default();
-    let mut flat: Vec<_> = results.into_iter().flatten().collect();
-    flat.sort_by_key(|(i, _)| *i);
-    for (_, r) in flat {
+    for (_, r, ..) in flat {
         match r {
             Ok(f) => all.files.push(f),
             Err(p) => all.problems.push(p),
         }
     }
     all
+}
+
+/// `path` relative to the project, with `/` between its parts: its key in the snapshot.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn read_checked(

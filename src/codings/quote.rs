@@ -59,7 +59,13 @@ impl Quote {
         }
     }
 
-    fn print(&self) -> u64 {
+    /// A quote known only by this fingerprint (read back from the codings snapshot).
+    pub(crate) fn from_fingerprint(print: u64) -> Quote {
+        Quote(Repr::Fingerprint(print))
+    }
+
+    /// The fingerprint of the quote.
+    pub fn fingerprint(&self) -> u64 {
         match &self.0 {
             Repr::Text(t) => fingerprint(t),
             Repr::Fingerprint(f) => *f,
@@ -83,7 +89,7 @@ impl PartialEq for Quote {
     fn eq(&self, other: &Quote) -> bool {
         match (&self.0, &other.0) {
             (Repr::Text(a), Repr::Text(b)) => a == b,
-            _ => self.print() == other.print(),
+            _ => self.fingerprint() == other.fingerprint(),
         }
     }
 }
