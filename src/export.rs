@@ -158,9 +158,12 @@ pub fn crosstab_rows(c: &Crosstab) -> (Vec<String>, Vec<Vec<String>>) {
     (header, body)
 }
 
+/// The co-occurrence matrix as rows; `diagonal` fills the cells of a code with itself (a dash
+/// to read, empty in CSV so that R and pandas read the columns as numbers).
 pub fn cooccurrence_rows(
     codes: &[String],
     pairs: &BTreeMap<(String, String), usize>,
+    diagonal: &str,
 ) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header = vec!["code".to_string()];
     header.extend(codes.iter().cloned());
@@ -175,7 +178,7 @@ pub fn cooccurrence_rows(
                     (b.clone(), a.clone())
                 };
                 row.push(if a == b {
-                    "–".into()
+                    diagonal.to_string()
                 } else {
                     pairs.get(&key).copied().unwrap_or(0).to_string()
                 });

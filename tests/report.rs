@@ -218,6 +218,20 @@ fn crosstab_and_cooccurrence_by_hand() {
         ["fear", "–", "0", "0", "1", "0"],
         "{t}"
     );
+    // In CSV the diagonal is empty, so that R and pandas read every column as numbers.
+    let csv = report(
+        &d,
+        &[
+            "cooccurrence",
+            "--coders",
+            "a",
+            "--code",
+            "fear",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(csv.lines().nth(1), Some("fear,,0,0,1,0"), "{csv}");
     let e = Command::new(bin())
         .args([
             "--project",

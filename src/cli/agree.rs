@@ -172,10 +172,13 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         Format::Table => {
             writeln!(
                 out,
-                "{} coders ({}), unit: {:?}, {} interview(s) coded by all of them",
+                "{} coders ({}), unit: {}, {} interview(s) coded by all of them",
                 a.coders.len(),
                 inert(&a.coders.join(", ")),
-                a.unit,
+                match a.unit {
+                    agreement::Unit::Segment => "segment",
+                    agreement::Unit::Char => "char",
+                },
                 a.interviews.len()
             )?;
             header(out)?;

@@ -224,7 +224,8 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                     .into())
                 }
                 _ => {
-                    let (h, b) = export::cooccurrence_rows(&codes, &pairs);
+                    let diagonal = if fmt == Format::Csv { "" } else { "–" };
+                    let (h, b) = export::cooccurrence_rows(&codes, &pairs, diagonal);
                     export::table(text_fmt, &h, &b)
                 }
             }
