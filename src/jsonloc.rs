@@ -1,5 +1,5 @@
 //! Line numbers for JSON paths. serde reports where the syntax breaks, but a semantic problem
-//! ("duplicate id at codes[2].children[0].id") needs the line of a value that parsed fine, so
+//! (`duplicate id at codes[2].children[0].id`) needs the line of a value that parsed fine, so
 //! this walks the raw text once and records the line where each value starts.
 
 use std::collections::HashMap;

@@ -5,6 +5,11 @@
 //! text, so that a transcript edited under its codings is noticed ([`drift`]) instead of
 //! silently shifting them. Writing goes through a [`store::Session`], which holds the coder's
 //! lock and writes every change atomically; reading any coder's files needs no lock.
+//!
+//! Reading every coder's files comes in two kinds: [`load_all`], quotes and all, for what
+//! shows or exports them, and [`load_for_analysis`], which keeps each quote as a fingerprint
+//! ([`quote`]) and takes unchanged files from a snapshot in `.intercode/` (`snapshot`), for
+//! reports, agreement, checks and the terminal UI.
 
 pub mod drift;
 mod fast;
