@@ -54,6 +54,8 @@ impl Stamp {
 /// An opened snapshot: its index, and the file to read blocks from.
 pub struct Snapshot {
     file: std::fs::File,
+    /// Its length: no block reaches past it (a damaged index could say otherwise).
+    len: u64,
     /// Path -> (stamp, offset, length, checksum) of its block.
     index: HashMap<String, (Stamp, u64, u64, u64)>,
 }
@@ -70,9 +72,9 @@ impl Snapshot {
         if &head[..8] != MAGIC {
             return None;
         }
+        let file_len = file.metadata().ok()?.len();
         let len = u64::from_le_bytes(head[8..].try_into().ok()?);
-        // An index of more than 1 GB is not one this tool wrote.
-        if len > 1 << 30 {
+        if len > file_len {
             return None;
         }
         let mut bytes = vec![0u8; len as usize];
@@ -88,14 +90,18 @@ impl Snapshot {
             };
             index.insert(path, (stamp, r.u64()?, r.u64()?, r.u64()?));
         }
-        Some(Snapshot { file, index })
+        Some(Snapshot {
+            file,
+            len: file_len,
+            index,
+        })
     }
 
     /// The codings of the file at `rel` (relative to the project) if the snapshot has that
     /// version of it. `buf` is reused between calls.
     pub fn get(&self, rel: &str, stamp: Stamp, buf: &mut Vec<u8>) -> Option<CodingFile> {
         let &(have, offset, len, sum) = self.index.get(rel)?;
-        if have != stamp || len > 1 << 32 {
+        if have != stamp || offset.checked_add(len).is_none_or(|end| end > self.len) {
             return None;
         }
         buf.clear();
