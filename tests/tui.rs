@@ -421,6 +421,34 @@ fn report_view_counts_codings_beside_survey_figures() {
         s.contains("ana vs boris") && s.contains("Krippendorff"),
         "agreement panel: {s}"
     );
+    // Scrolling to the last survey figure keeps the code list on its own last page, and one
+    // `k` after many `j`s moves at once (the scroll stops at the longest panel's end).
+    assert!(s.contains("Security concerns as a reason"), "{s}");
+    ui.keys(&"j".repeat(200));
+    let s = ui.screen();
+    assert!(s.contains("Would return to Russia after a change"), "{s}");
+    let code_rows = s
+        .lines()
+        .filter(|l| l.chars().take(70).collect::<String>().contains("/6)"))
+        .count();
+    assert!(code_rows > 10, "the code list is not blank: {s}");
+    let bottom = ui.app.report_scroll;
+    assert!(bottom > 0 && bottom < 200, "{bottom}");
+    ui.keys("k");
+    assert_eq!(ui.app.report_scroll, bottom - 1);
+}
+
+#[test]
+fn an_empty_co_occurrence_panel_says_why() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 140, 40, false);
+    ui.keys("5");
+    assert!(
+        ui.screen()
+            .contains("no two codes share a passage in your codings"),
+        "{}",
+        ui.screen()
+    );
 }
 
 #[test]

@@ -128,6 +128,9 @@ pub struct App {
     pub suggestions_selected: usize,
     pub report_all_coders: bool,
     pub report_scroll: usize,
+    /// How far the report view's longest panel can scroll, found by the last draw: `j` stops
+    /// there instead of counting on past every panel's end.
+    pub report_scroll_max: std::cell::Cell<usize>,
     pub status: String,
     pub saved: bool,
     pub index_state: String,
@@ -277,6 +280,7 @@ impl App {
             suggestions_selected: 0,
             report_all_coders: false,
             report_scroll: 0,
+            report_scroll_max: std::cell::Cell::new(usize::MAX),
             status: if status.is_empty() {
                 "press ? for help".into()
             } else {
@@ -1459,7 +1463,9 @@ impl App {
                 self.report_all_coders = !self.report_all_coders;
                 self.report_cache = None;
             }
-            Action::Down => self.report_scroll += 1,
+            Action::Down => {
+                self.report_scroll = (self.report_scroll + 1).min(self.report_scroll_max.get())
+            }
             Action::Up => self.report_scroll = self.report_scroll.saturating_sub(1),
             Action::Top => self.report_scroll = 0,
             _ => {}

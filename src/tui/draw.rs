@@ -564,10 +564,15 @@ impl App {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(format!(" passages by code · {who} · A toggles "));
+        // `j`/`k` scroll both long panels; each stops at its own last page, so reading the
+        // survey figures further down never leaves the code list blank.
+        let left_max = lines
+            .len()
+            .saturating_sub(left.height.saturating_sub(2) as usize);
         f.render_widget(
             Paragraph::new(lines)
                 .block(block)
-                .scroll((self.report_scroll as u16, 0)),
+                .scroll((self.report_scroll.min(left_max) as u16, 0)),
             left,
         );
 
@@ -597,20 +602,34 @@ impl App {
         }
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(" survey figure · interview evidence ");
+            .title(" survey figure · interview evidence · j/k scroll ");
+        // Rows after wrapping, over-estimated a little (words wrap before the edge), so that
+        // the last figure can always be scrolled into view.
+        let inner_w = (themes.width.saturating_sub(2) as usize).max(1);
+        let rows: usize = t_lines
+            .iter()
+            .map(|l| (l.width() * 100).div_ceil(inner_w * 85).max(1))
+            .sum();
+        let themes_max = rows.saturating_sub(themes.height.saturating_sub(2) as usize);
+        self.report_scroll_max.set(left_max.max(themes_max));
         f.render_widget(
             Paragraph::new(t_lines)
                 .wrap(Wrap { trim: true })
                 .block(block)
-                .scroll((self.report_scroll as u16, 0)),
+                .scroll((self.report_scroll.min(themes_max) as u16, 0)),
             themes,
         );
-        let c_lines: Vec<Line> = data
+        let mut c_lines: Vec<Line> = data
             .pairs
             .iter()
             .take(co.height as usize)
             .map(|((a, b), n)| Line::raw(format!(" {n:>4}  {a} + {b}")))
             .collect();
+        if c_lines.is_empty() {
+            c_lines.push(Line::raw(format!(
+                " no two codes share a passage in {who} yet"
+            )));
+        }
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" co-occurring codes (overlapping passages) ");
