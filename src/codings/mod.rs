@@ -474,21 +474,20 @@ fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
                 .as_ref()
                 .zip(stamp)
                 .and_then(|(s, stamp)| s.get(&rel, stamp, &mut buf));
-            let fresh = cached.is_none();
+            let parsed = cached.is_none();
             let file = match cached {
                 Some(f) => Ok(f),
                 None => read_checked(root, coder, p, &mut buf, quotes),
             };
-            done.push((i, file, rel, stamp, fresh));
+            done.push(Loaded {
+                order: i,
+                file,
+                rel,
+                stamp,
+                parsed,
+            });
         }
     };
-    type Loaded = (
-        usize,
-        std::result::Result<CodingFile, Problem>,
-        String,
-        Option<snapshot::Stamp>,
-        bool,
-    );
     let results: Vec<Vec<Loaded>> = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
         let mut all = vec![work()];
@@ -501,15 +500,15 @@ fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
         all
     });
     let mut flat: Vec<Loaded> = results.into_iter().flatten().collect();
-    flat.sort_by_key(|l| l.0);
+    flat.sort_by_key(|l| l.order);
     // A full load for analysis writes the snapshot when there is none, or when more than a
     // few files had to be read from their JSON. A few changed files (a coding session's
     // worth) are cheaper to parse on each load than a rewrite of the whole snapshot, which
     // at a million codings is 120 MB; entries of changed or deleted files are never used.
     if quotes == Quotes::Fingerprints && only_coder.is_none() {
         // Files with problems are never in it, so they do not count.
-        let parsed = flat.iter().filter(|l| l.4 && l.1.is_ok()).count();
-        let good = flat.iter().filter(|l| l.1.is_ok()).count();
+        let parsed = flat.iter().filter(|l| l.parsed && l.file.is_ok()).count();
+        let good = flat.iter().filter(|l| l.file.is_ok()).count();
         let stale = match &snap {
             None => parsed > 0,
             Some(_) => parsed > (good / 20).max(64),
@@ -517,21 +516,31 @@ fn load(root: &Path, only_coder: Option<&str>, quotes: Quotes) -> AllCodings {
         if stale {
             let files: Vec<(String, snapshot::Stamp, &CodingFile)> = flat
                 .iter()
-                .filter_map(|(_, f, rel, stamp, _)| {
-                    Some((rel.clone(), (*stamp)?, f.as_ref().ok()?))
-                })
+                .filter_map(|l| Some((l.rel.clone(), l.stamp?, l.file.as_ref().ok()?)))
                 .collect();
             snapshot::write(root, &files);
         }
     }
     let mut all = AllCodings::default();
-    for (_, r, ..) in flat {
-        match r {
+    for l in flat {
+        match l.file {
             Ok(f) => all.files.push(f),
             Err(p) => all.problems.push(p),
         }
     }
     all
+}
+
+/// One codings file as a load found it.
+struct Loaded {
+    /// Its place in the sorted list of paths.
+    order: usize,
+    file: std::result::Result<CodingFile, Problem>,
+    /// Its path relative to the project: its key in the snapshot.
+    rel: String,
+    stamp: Option<snapshot::Stamp>,
+    /// Read from its JSON, not from the snapshot.
+    parsed: bool,
 }
 
 /// `path` relative to the project, with `/` between its parts: its key in the snapshot.
