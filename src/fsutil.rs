@@ -38,6 +38,25 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     sync_dir(dir)
 }
 
+/// Replaces (or creates) the cache file `path` with `parts` written one after another: a
+/// temporary file renamed over it, so a reader sees the old file or the new one, but without
+/// fsync (a cache lost in a crash is rebuilt).
+pub fn write_cache(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".intercode-tmp-")
+        .tempfile_in(dir)?;
+    for part in parts {
+        tmp.write_all(part)?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Makes a rename in `dir` durable.
 pub fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]

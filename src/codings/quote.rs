@@ -26,9 +26,14 @@ enum Repr {
 /// The fingerprint of a text: its length and a 64-bit hash of its bytes. It only has to tell
 /// an edited transcript from an unedited one, not resist an adversary.
 pub fn fingerprint(text: &str) -> u64 {
+    hash_bytes(text.as_bytes())
+}
+
+/// A 64-bit hash of bytes and their length (also the codings snapshot's checksum).
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    h.write(text.as_bytes());
-    h.write_usize(text.len());
+    h.write(bytes);
+    h.write_usize(bytes.len());
     h.finish()
 }
 

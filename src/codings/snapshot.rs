@@ -169,27 +169,14 @@ pub fn write(root: &Path, files: &[(String, Stamp, &CodingFile)]) {
     let mut head = Vec::with_capacity(MAGIC.len() + 8);
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&(index.len() as u64).to_le_bytes());
-    let dir = root.join(crate::project::CACHE_DIR);
-    let _ = (|| -> std::io::Result<()> {
-        use std::io::Write;
-        std::fs::create_dir_all(&dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".intercode-tmp-")
-            .tempfile_in(&dir)?;
-        for part in [&head, &index, &blocks] {
-            tmp.write_all(part)?;
-        }
-        tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
-        Ok(())
-    })();
+    let path = root.join(crate::project::CACHE_DIR).join(FILE);
+    let _ = crate::fsutil::write_cache(&path, &[&head, &index, &blocks]);
 }
 
-/// A checksum of a block, against damage (not against an adversary).
+/// A checksum of a block, against damage (not against an adversary): the same hash as a
+/// quote's fingerprint.
 fn checksum(block: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(block);
-    h.finish()
+    super::quote::hash_bytes(block)
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
