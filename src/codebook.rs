@@ -388,6 +388,10 @@ pub struct Figure {
     pub base: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The researcher's one-line note on how the interviews agree with this figure or differ
+    /// from it, printed under it in `report themes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A survey theme: a top-level code and its figures.

@@ -10,7 +10,7 @@
 //! - [`project`]: the project folder and its validation;
 //! - [`report`]: frequencies, crosstabs, co-occurrence, quotes and survey evidence;
 //! - [`refi`]: REFI-QDA `.qdc` / `.qdpx` export and import;
-//! - [`export`]: tables, Markdown, CSV, JSON and SVG renderings of reports;
+//! - [`report::render`]: tables, Markdown, CSV, JSON and SVG renderings of reports;
 //! - [`search`]: the tantivy index, the query language and hits with highlights;
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
@@ -23,7 +23,6 @@ pub mod autocode;
 pub mod codebook;
 pub mod codings;
 pub mod error;
-pub mod export;
 pub mod fsutil;
 pub mod jsonloc;
 pub mod project;

@@ -45,7 +45,7 @@ Interviewer: Do you feel safe?
 
 2
 00:00:05.000 --> 00:00:09.000
-Oleg: I feel safe in Novi Sad, and my neighbour Goran helps me.
+Oleg: I feel safe in Novi Sad, and my neighbour Goran helps me; Goran's wife too.
 ";
 
 fn bin() -> &'static str {
@@ -69,6 +69,8 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
         "id,pseudonym,gender,age_group\nI1,Zoya,female,30-39\nI2,Oleg,male,40-49\n",
     )
     .unwrap();
+    // Counts by hand need cells of 1 shown as 1 (the default hides cells under 3).
+    std::fs::write(d.join("codebook/analysis.json"), r#"{"min_cell": 1}"#).unwrap();
     std::fs::write(
         d.join("codebook/redactions.json"),
         r#"{"all": [], "interviews": {"I2": ["Goran", "Горан"]}}"#,
@@ -113,7 +115,7 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
     // I2 en: feeling safe, with a name that must be redacted.
     add(
         "en",
-        "I feel safe in Novi Sad, and my neighbour Goran helps me.",
+        "I feel safe in Novi Sad, and my neighbour Goran helps me; Goran's wife too.",
         "security.safe_in_serbia",
         "I2",
     );
@@ -153,41 +155,63 @@ fn frequencies_by_hand() {
             .unwrap()
             .clone()
     };
-    // fear = fear ("I am afraid": 3 words) + fear.deportation (14 words): 2 passages in 1 of 2
-    // interviews.
+    // fear rolls up fear ("I am afraid", 3 words) and fear.deportation (14 words), and the
+    // first lies inside the second: one passage of 14 words, in 1 of 2 interviews.
+    assert_eq!(v["coders"], "codings of a");
+    assert_eq!(v["unit"], "passage");
     let fear = code("fear");
     assert_eq!(
         (
             fear["passages"].as_u64(),
             fear["words"].as_u64(),
-            fear["interviews"].as_u64(),
-            fear["interviews_total"].as_u64()
+            fear["participants"].as_u64(),
+            fear["participants_total"].as_u64()
         ),
-        (Some(2), Some(17), Some(1), Some(2))
+        (Some(1), Some(14), Some(1), Some(2))
     );
     assert_eq!(fear["parent"], Value::Null);
     assert_eq!(code("fear.deportation")["parent"], "fear");
-    assert_eq!(fear["participants"]["gender"]["female"], 1);
+    assert_eq!(code("fear.deportation")["depth"], 1);
+    assert_eq!(fear["by_attribute"]["gender"]["female"], 1);
+    assert_eq!(fear["by_attribute"]["gender"]["male"], 0);
     assert!(
-        fear["participants"].get("pseudonym").is_none(),
+        fear["by_attribute"].get("pseudonym").is_none(),
         "pseudonyms are never a breakdown"
     );
     assert_eq!(code("security")["passages"], 1);
     assert_eq!(code("integration")["passages"], 0);
+    // Tidy CSV: the coder set, code, parent, depth, name and numbers in columns of their own.
     let csv = report(&d, &["frequencies", "--coders", "a", "--format", "csv"]);
-    assert!(
-        csv.lines()
-            .any(|l| l.starts_with("  fear.deportation,Deportation from Serbia,1,14,1/2")),
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("coders,code,parent,depth,name,passages,words,participants,participants_total,age_group=30-39,age_group=40-49,gender=female,gender=male"),
         "{csv}"
     );
+    assert!(
+        csv.lines()
+            .any(|l| l == "codings of a,fear.deportation,fear,1,Deportation from Serbia,1,14,1,2,1,0,1,0"),
+        "{csv}"
+    );
+    // Markdown keeps the tree (non-breaking spaces survive pandoc), names left, numbers right.
     let md = report(&d, &["frequencies", "--coders", "a", "--format", "md"]);
-    assert!(md.contains("| fear | Fear | 2 | 17 | 1/2 |"), "{md}");
+    assert!(md.contains("| fear | Fear | 1 | 14 | 1/2 |"), "{md}");
+    assert!(
+        md.contains("| \u{a0}\u{a0}\u{a0}\u{a0}fear.deportation | Deportation from Serbia | 1 |"),
+        "{md}"
+    );
+    assert!(md.contains("|:---|:---|---:|---:|---:|"), "{md}");
+    assert!(md.contains("\nTable: Coded passages per code (codings of a)."), "{md}");
+    let table = report(&d, &["frequencies", "--coders", "a"]);
+    assert!(table.starts_with("Coded passages per code (codings of a)\n"), "{table}");
 }
 
 #[test]
 fn crosstab_and_cooccurrence_by_hand() {
     let (_t, d) = fixture();
     let v = json(&d, &["crosstab", "--by", "gender", "--coders", "a"]);
+    assert_eq!(v["coders"], "codings of a");
+    let v = &v["crosstab"];
     assert_eq!(v["values"], serde_json::json!(["female", "male"]));
     assert_eq!(v["totals"], serde_json::json!([1, 1]));
     let row = |id: &str| {
@@ -211,7 +235,7 @@ fn crosstab_and_cooccurrence_by_hand() {
     // Columns: fear, fear.speaking_out, fear.prosecution, fear.deportation, fear.surveillance.
     assert_eq!(
         t.lines()
-            .nth(1)
+            .nth(3)
             .unwrap()
             .split_whitespace()
             .collect::<Vec<_>>(),
@@ -436,7 +460,7 @@ fn sample_themes_read_like_a_results_section() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let md = report(repo, &["themes", "--format", "md"]);
     for heading in [
-        "# Survey themes and interview evidence",
+        "# Survey figures and interview evidence",
         "## Security",
         "## Fear",
         "## Integration",
@@ -444,7 +468,12 @@ fn sample_themes_read_like_a_results_section() {
     ] {
         assert!(md.contains(heading), "{heading}");
     }
-    assert!(md.contains("| Feel safe in Serbia | 96.5% |"), "{md}");
+    assert!(md.contains("| Feel safe in Serbia | 96.5% | security.safe\\_in\\_serbia |")
+        || md.contains("| Feel safe in Serbia | 96.5% | security.safe_in_serbia |"), "{md}");
+    // A quote is evidence for one figure only.
+    let quotes: Vec<&str> = md.lines().filter(|l| l.starts_with("> ") && !l.starts_with("> —")).collect();
+    let unique: std::collections::BTreeSet<&&str> = quotes.iter().collect();
+    assert_eq!(unique.len(), quotes.len(), "a quote used twice: {md}");
     assert!(
         md.matches("\n> — (").count() >= 8,
         "quotes under the themes: {md}"
@@ -464,5 +493,312 @@ fn sample_themes_read_like_a_results_section() {
         "Ирина",
     ] {
         assert!(!md.contains(name), "{name} leaked");
+    }
+}
+
+/// Runs intercode in `d`; returns (exit code, stdout, stderr).
+fn run(d: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(bin())
+        .args(["--project", d.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+fn add_as(d: &Path, coder: &str, lang: &str, quote: &str, code: &str, both: bool) {
+    let mut args = vec![
+        "--coder",
+        coder,
+        "code",
+        "add",
+        "--interview",
+        "I1",
+        "--lang",
+        lang,
+        "--quote",
+        quote,
+        "--code",
+        code,
+    ];
+    if both {
+        args.push("--both");
+    }
+    let (rc, _, err) = run(d, &args);
+    assert_eq!(rc, 0, "{err}");
+}
+
+/// The passages of one code by `report frequencies --format json` with extra arguments.
+fn passages(d: &Path, code: &str, extra: &[&str]) -> (u64, String) {
+    let mut args = vec!["frequencies"];
+    args.extend(extra);
+    let v = json(d, &args);
+    let n = v["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap()["passages"]
+        .as_u64()
+        .unwrap();
+    (n, v["coders"].as_str().unwrap().to_string())
+}
+
+/// A passage coded in both languages by two coders is one passage, for every coder set, and
+/// every place that shows a count says so: frequencies, codebook list, quotes, themes and the
+/// terminal UI's codebook view.
+#[test]
+fn a_passage_counts_once_whatever_its_languages_and_coders() {
+    let (_t, d) = fixture();
+    let zoya = "My name is Zoya, and I am afraid they will expel me from Serbia.";
+    // `a` has it in English only (from the fixture); now in Russian too, and `b` in both, with
+    // a span that differs a little from a's.
+    add_as(&d, "a", "ru", "Меня зовут Зоя, и я боюсь, что меня вышлют из Сербии.", "fear.deportation", false);
+    add_as(&d, "b", "en", "I am afraid they will expel me from Serbia.", "fear.deportation", true);
+    // Hand count: 4 codings of fear.deportation (a en, a ru, b en, b ru) on one passage.
+    assert_eq!(passages(&d, "fear.deportation", &["--coders", "a"]).0, 1);
+    assert_eq!(passages(&d, "fear.deportation", &["--coders", "b"]).0, 1);
+    let (n, who) = passages(&d, "fear.deportation", &[]);
+    assert_eq!((n, who.as_str()), (1, "codings of a and b"));
+    assert_eq!(passages(&d, "fear.deportation", &["--all-coders"]).0, 1);
+    // fear: its own coding ("I am afraid", a, en) lies inside the same passage.
+    assert_eq!(passages(&d, "fear", &[]).0, 1);
+    // Russian codings alone: still one passage.
+    assert_eq!(passages(&d, "fear.deportation", &["--lang", "ru"]).0, 1);
+
+    let (_, list, _) = run(&d, &["codebook", "list"]);
+    assert!(list.starts_with("passages of codings of a and b\n"), "{list}");
+    let line = list
+        .lines()
+        .find(|l| l.trim_start().starts_with("fear.deportation "))
+        .unwrap();
+    assert_eq!(line.split_whitespace().nth(1), Some("1"), "{list}");
+
+    let q = json(&d, &["quotes", "--code", "fear.deportation"]);
+    assert_eq!(q["passages"], 1);
+    assert_eq!(q["quotes"].as_array().unwrap().len(), 1);
+    assert_eq!(q["quotes"][0]["coders"], serde_json::json!(["a", "b"]));
+    // The English text is the union of the coders' spans, redacted; the Russian is theirs.
+    assert_eq!(
+        q["quotes"][0]["text"],
+        zoya.replace("Zoya", "[…]").as_str()
+    );
+    assert_eq!(
+        q["quotes"][0]["other_text"],
+        "Меня зовут […], и я боюсь, что меня вышлют из Сербии."
+    );
+    let md = report(&d, &["quotes", "--code", "fear.deportation", "--format", "md"]);
+    assert!(md.contains("(1 passages)") && md.contains("Coded by: codings of a and b."), "{md}");
+
+    // The residence passage: a in English, b in Russian with its English copy.
+    add_as(&d, "b", "ru", "Вид на жительство надо продлевать каждый год.", "citizenship.residence", true);
+    let themes = json(&d, &["themes"]);
+    let figs: Vec<&Value> = themes["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["figures"].as_array().unwrap())
+        .filter(|f| f["code"] == "citizenship.residence")
+        .collect();
+    assert!(!figs.is_empty());
+    for f in figs {
+        assert_eq!((f["passages"].as_u64(), f["participants"].as_u64()), (Some(1), Some(1)));
+    }
+
+    // The TUI's codebook view shows the same number, and says whose codings it counts.
+    let mut app = intercode::tui::App::new(&d, "a", false).unwrap();
+    app.ensure_report();
+    let data = app.report_cache.as_ref().unwrap();
+    let row = data.everyone.iter().find(|c| c.code == "fear.deportation").unwrap();
+    assert_eq!(row.passages, 1);
+    assert_eq!(data.everyone_set, "codings of a and b");
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    app.handle_key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('3'),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+    term.draw(|f| app.draw(f)).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .chunks(120)
+        .map(|r| r.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains("passages of codings of a and b"), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("fear.deportation"))
+        .unwrap();
+    let after: Vec<&str> = row.split("fear.deportation").nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(after.first(), Some(&"1"), "{screen}");
+}
+
+/// The consensus is the coders' agreed passages plus the decisions so far, and says how far
+/// reconciling has come; a decision of "neither" removes an agreed passage on its segment.
+#[test]
+fn consensus_is_agreement_plus_decisions() {
+    let (_t, d) = fixture();
+    let zoya = "My name is Zoya, and I am afraid they will expel me from Serbia.";
+    let permit = "The residence permit has to be renewed every year.";
+    // b agrees with a on the deportation passage and leaves out the residence permit.
+    add_as(&d, "b", "en", zoya, "fear.deportation", false);
+    add_as(&d, "b", "en", "I am afraid", "fear", false);
+    // Undecided: the union counts everything.
+    assert_eq!(passages(&d, "citizenship.residence", &[]).0, 1);
+    // One decision: the consensus takes a's residence coding on segment 2 (en).
+    add_as(&d, "consensus", "en", permit, "citizenship.residence", false);
+    std::fs::write(
+        d.join("codings/consensus/decisions.tsv"),
+        "I1\ten\t2\tfirst\t2026-12-03T10:00:00Z\n",
+    )
+    .unwrap();
+    let v = json(&d, &["frequencies"]);
+    let who = v["coders"].as_str().unwrap();
+    assert!(who.starts_with("consensus of a and b, 1 of "), "{who}");
+    assert!(who.ends_with(" disagreements decided"), "{who}");
+    let n = |v: &Value, code: &str| {
+        v["codes"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["passages"]
+            .as_u64()
+            .unwrap()
+    };
+    // Agreed (both coders) + decided; not one coding.
+    assert_eq!(n(&v, "fear.deportation"), 1);
+    assert_eq!(n(&v, "citizenship.residence"), 1);
+    // I2's passage was coded by a alone and is undecided: not in the consensus.
+    assert_eq!(n(&v, "security.safe_in_serbia"), 0);
+    let md = report(&d, &["frequencies", "--format", "md"]);
+    assert!(md.contains("(consensus of a and b, 1 of "), "{md}");
+    // "Neither" on segment 1 (en): the agreed deportation passage there no longer counts.
+    std::fs::write(
+        d.join("codings/consensus/decisions.tsv"),
+        "I1\ten\t2\tfirst\t2026-12-03T10:00:00Z\nI1\ten\t1\tneither\t2026-12-03T10:01:00Z\n",
+    )
+    .unwrap();
+    let v = json(&d, &["frequencies"]);
+    assert_eq!(n(&v, "fear.deportation"), 0);
+    assert_eq!(n(&v, "citizenship.residence"), 1);
+    // Each coder can still be counted alone, and says so.
+    let (n_a, who) = passages(&d, "security.safe_in_serbia", &["--coders", "a"]);
+    assert_eq!((n_a, who.as_str()), (1, "codings of a"));
+    let (rc, _, err) = run(&d, &["report", "frequencies", "--coders", "nobody"]);
+    assert_eq!(rc, 2, "{err}");
+    assert!(err.contains("no codings by coder `nobody`"), "{err}");
+}
+
+/// Interviewers' turns are not evidence, and a coding whose transcript changed under it is
+/// never quoted or counted: it is named on stderr and in the note.
+#[test]
+fn interviewer_turns_and_drifted_codings_are_left_out_and_said() {
+    let (_t, d) = fixture();
+    add_as(&d, "a", "en", "What are you afraid of?", "fear", false);
+    let v = json(&d, &["frequencies", "--coders", "a"]);
+    let fear = v["codes"].as_array().unwrap().iter().find(|c| c["code"] == "fear").unwrap().clone();
+    assert_eq!(fear["passages"], 1);
+    assert!(
+        v["note"].as_str().unwrap().contains("1 coding(s) on interviewers' turns not counted"),
+        "{v}"
+    );
+    // A one-word fix in the transcript under the residence coding.
+    let en = std::fs::read_to_string(d.join("transcripts/I1.en.vtt")).unwrap();
+    std::fs::write(
+        d.join("transcripts/I1.en.vtt"),
+        en.replace("The residence permit has", "The residency permit has"),
+    )
+    .unwrap();
+    let (rc, out, err) = run(&d, &["report", "quotes", "--code", "citizenship", "--coders", "a"]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(err.contains("drifted"), "{err}");
+    assert!(out.contains("(0 passages; codings of a)"), "{out}");
+    assert!(out.contains("1 drifted coding(s) left out"), "{out}");
+    assert!(!out.contains("renewed every year"), "a drifted coding is never quoted: {out}");
+    let v = json(&d, &["frequencies", "--coders", "a"]);
+    let c = v["codes"].as_array().unwrap().iter().find(|c| c["code"] == "citizenship").unwrap().clone();
+    assert_eq!(c["passages"], 0);
+}
+
+/// Small cells are shown as `<3` in every format, and private columns never appear.
+#[test]
+fn small_cells_are_suppressed_and_private_columns_stay_private() {
+    let (_t, d) = fixture();
+    std::fs::remove_file(d.join("codebook/analysis.json")).unwrap();
+    let v = json(&d, &["crosstab", "--by", "gender", "--coders", "a"]);
+    assert_eq!(v["crosstab"]["rows"][0]["counts"], serde_json::json!(["<3", 0]));
+    assert_eq!(v["crosstab"]["rows"][0]["shares"], serde_json::json!([null, 0.0]));
+    for fmt in ["table", "md", "csv"] {
+        let out = report(&d, &["crosstab", "--by", "gender", "--coders", "a", "--format", fmt]);
+        assert!(out.contains("<3"), "{fmt}: {out}");
+    }
+    let v = json(&d, &["frequencies", "--coders", "a"]);
+    assert_eq!(v["codes"][0]["by_attribute"]["gender"]["female"], "<3");
+    // Mark age_group private: it leaves every report.
+    std::fs::write(
+        d.join("codebook/analysis.json"),
+        r#"{"private_columns": ["age_group"]}"#,
+    )
+    .unwrap();
+    for fmt in ["table", "md", "csv", "json"] {
+        let out = report(&d, &["frequencies", "--coders", "a", "--format", fmt]);
+        assert!(!out.contains("age_group") && !out.contains("30-39"), "{fmt}: {out}");
+    }
+    let (rc, _, err) = run(&d, &["report", "crosstab", "--by", "age_group"]);
+    assert_eq!(rc, 2);
+    assert!(err.contains("private"), "{err}");
+    // A broken settings file is named with its line.
+    std::fs::write(d.join("codebook/analysis.json"), "{\n  \"min_cell\": \"x\"\n}").unwrap();
+    let (rc, _, err) = run(&d, &["report", "frequencies"]);
+    assert_eq!(rc, 1);
+    assert!(err.contains("analysis.json") && err.contains(":2"), "{err}");
+}
+
+/// The same coding added twice is stored once; `--both` leaves the other language alone
+/// when it already has the code on the aligned passage.
+#[test]
+fn a_coding_is_never_added_twice() {
+    let (_t, d) = fixture();
+    let permit = "The residence permit has to be renewed every year.";
+    let count = |d: &Path| {
+        let (_, out, _) = run(d, &["code", "list", "--coder", "a", "--format", "json"]);
+        serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len()
+    };
+    let before = count(&d);
+    let (rc, _, err) = run(
+        &d,
+        &["--coder", "a", "code", "add", "--interview", "I1", "--lang", "en", "--quote", permit, "--code", "citizenship.residence", "--both"],
+    );
+    assert_eq!(rc, 0);
+    assert!(err.contains("already coded, not added again"), "{err}");
+    assert_eq!(count(&d), before + 1, "only the Russian copy is new");
+    let (rc, _, err) = run(
+        &d,
+        &["--coder", "a", "code", "add", "--interview", "I1", "--lang", "ru", "--quote", "Вид на жительство", "--code", "citizenship.residence", "--both"],
+    );
+    assert_eq!(rc, 0, "{err}");
+    // The Russian span is new (a part of the segment); the English side already has it.
+    assert_eq!(count(&d), before + 2, "{err}");
+}
+
+/// Quotes keep line breaks as spaces, and nothing from a transcript or codebook reaches the
+/// terminal raw.
+#[test]
+fn reports_print_no_raw_control_characters() {
+    let (_t, d) = fixture();
+    let cb = std::fs::read_to_string(d.join("codebook/codebook.json")).unwrap();
+    std::fs::write(
+        d.join("codebook/codebook.json"),
+        cb.replacen("\"Fear\"", "\"Fe\\u001b[31mar\\u202e\"", 1),
+    )
+    .unwrap();
+    for kind in [&["frequencies"][..], &["quotes", "--code", "fear"], &["crosstab"], &["themes"]] {
+        for fmt in ["table", "md", "csv"] {
+            let mut a = kind.to_vec();
+            a.extend(["--coders", "a", "--format", fmt]);
+            let out = report(&d, &a);
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{a:?}: {out}");
+        }
     }
 }

@@ -190,7 +190,15 @@ fn resolve_span(
     }
 }
 
-/// Adds one coding (and its copy in the other language with `both`); returns the ids.
+/// A coding asked for, and whether it was made now or was there already.
+struct Made {
+    coding: intercode::codings::Coding,
+    new: bool,
+}
+
+/// Adds one coding (and its copy in the other language with `both`). A coding identical to
+/// one this coder has (code, language, span) is not added twice, and `both` leaves alone the
+/// other language when it already has this code on the aligned passage.
 #[allow(clippy::too_many_arguments)]
 fn add_one(
     session: &mut Session,
@@ -201,7 +209,7 @@ fn add_one(
     code: &str,
     memo: &str,
     both: bool,
-) -> intercode::Result<Vec<intercode::codings::Coding>> {
+) -> intercode::Result<Vec<Made>> {
     let mut made = Vec::new();
     let copy_to = if both {
         Some(codings::aligned_span(
@@ -212,29 +220,41 @@ fn add_one(
     } else {
         None
     };
-    made.push(session.add(
-        project,
-        NewCoding {
-            interview: interview.into(),
-            lang: lang.into(),
-            span,
-            code: code.into(),
-            memo: memo.into(),
-            origin: Origin::Manual,
-        },
-    )?);
+    match session.same_coding(interview, lang, &span, code, false)? {
+        Some(coding) => made.push(Made { coding, new: false }),
+        None => made.push(Made {
+            coding: session.add(
+                project,
+                NewCoding {
+                    interview: interview.into(),
+                    lang: lang.into(),
+                    span,
+                    code: code.into(),
+                    memo: memo.into(),
+                    origin: Origin::Manual,
+                },
+            )?,
+            new: true,
+        }),
+    }
     if let Some((other, span)) = copy_to {
-        made.push(session.add(
-            project,
-            NewCoding {
-                interview: interview.into(),
-                lang: other,
-                span,
-                code: code.into(),
-                memo: memo.into(),
-                origin: Origin::Copied,
-            },
-        )?);
+        match session.same_coding(interview, &other, &span, code, true)? {
+            Some(coding) => made.push(Made { coding, new: false }),
+            None => made.push(Made {
+                coding: session.add(
+                    project,
+                    NewCoding {
+                        interview: interview.into(),
+                        lang: other,
+                        span,
+                        code: code.into(),
+                        memo: memo.into(),
+                        origin: Origin::Copied,
+                    },
+                )?,
+                new: true,
+            }),
+        }
     }
     Ok(made)
 }
@@ -256,7 +276,7 @@ fn add(ctx: &Context, a: AddArgs, out: &mut dyn Write) -> CmdResult {
             a.end,
             a.quote.as_deref(),
         )?;
-        for c in add_one(
+        for m in add_one(
             &mut session,
             &project,
             &interview,
@@ -266,9 +286,15 @@ fn add(ctx: &Context, a: AddArgs, out: &mut dyn Write) -> CmdResult {
             &a.memo,
             a.both,
         )? {
+            let Made { coding: c, new } = m;
             writeln!(out, "{}", c.id)?;
             eprintln!(
-                "added {} to {interview} ({}) {}..{}: “{}”",
+                "{} {} {interview} ({}) {}..{}: “{}”",
+                if new {
+                    "added"
+                } else {
+                    "already coded, not added again:"
+                },
                 c.code,
                 c.lang,
                 c.start,
@@ -309,7 +335,13 @@ fn add(ctx: &Context, a: AddArgs, out: &mut dyn Write) -> CmdResult {
             });
         let reply = match result {
             Ok(made) => {
-                serde_json::json!({"ok": true, "ids": made.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()})
+                let ids = |new: bool| {
+                    made.iter()
+                        .filter(|m| m.new == new)
+                        .map(|m| m.coding.id.as_str())
+                        .collect::<Vec<_>>()
+                };
+                serde_json::json!({"ok": true, "ids": made.iter().map(|m| m.coding.id.as_str()).collect::<Vec<_>>(), "added": ids(true), "existing": ids(false)})
             }
             Err(e) => {
                 failed += 1;

@@ -98,7 +98,16 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     };
     match args.command {
         Sub::List => {
-            let n = counts();
+            // The same passages as `report frequencies` (rolled up, default coder set).
+            let all = codings::load_for_analysis(&ctx.project, None);
+            let settings = intercode::report::Settings::load(&ctx.project)?;
+            let set = intercode::report::CoderSet::default_for(&project, &all);
+            let an = intercode::report::analyse(&project, &all, &set, None, &settings);
+            let n: HashMap<String, usize> = intercode::report::frequencies(&cb, &an)
+                .into_iter()
+                .map(|c| (c.code, c.passages))
+                .collect();
+            writeln!(out, "passages of {}", inert(&set.describe()))?;
             for r in cb.walk() {
                 let names: Vec<String> = r
                     .code

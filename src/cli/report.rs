@@ -1,9 +1,11 @@
 //! `intercode report KIND`: frequencies, crosstabs, co-occurrence, attributed quotes and the
-//! survey themes beside the interview evidence, as a table, Markdown, CSV, JSON or SVG.
+//! survey themes beside the interview evidence, as a table, Markdown, CSV, JSON or SVG. Parses
+//! the arguments, asks the core for the counts (`report::analyse`) and its rendering
+//! (`report::render`), and says on stderr what was left out.
 
 use super::{CmdResult, Context};
-use intercode::export;
-use intercode::report::{self, Filter, Redactions};
+use intercode::report::render::{self, Caption};
+use intercode::report::{self, CoderSet, Redactions, Settings};
 use intercode::{codings, Error, Project};
 use std::io::Write;
 use std::path::PathBuf;
@@ -28,24 +30,40 @@ pub enum Format {
     Svg,
 }
 
+impl From<Format> for render::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => render::Format::Table,
+            Format::Md => render::Format::Md,
+            Format::Csv => render::Format::Csv,
+            Format::Json => render::Format::Json,
+            Format::Svg => render::Format::Svg,
+        }
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     kind: Kind,
-    /// Count these coders' codings (default: the consensus coder if there is one, else all)
+    /// Count these coders' codings as one set (`consensus` alone: the reconciled coding).
+    /// Default: the consensus when any disagreement was decided, else every coder
     #[arg(long, value_delimiter = ',', conflicts_with = "all_coders")]
     coders: Vec<String>,
-    /// Count every coder's codings
+    /// Count every coder's codings (the consensus coder aside)
     #[arg(long)]
     all_coders: bool,
     /// Only this code and its sub-codes (required for quotes)
     #[arg(long)]
     code: Option<String>,
-    /// Only codings in this language (quotes default to en)
+    /// Only codings in this language; quotes and themes are printed in it (default en)
     #[arg(long)]
     lang: Option<String>,
     /// The participant attribute of a crosstab
     #[arg(long, default_value = "gender")]
     by: String,
+    /// Quotes per survey figure in `report themes`
+    #[arg(long, default_value_t = 2)]
+    quotes: usize,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Write to this file instead of standard output
@@ -59,222 +77,136 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         .codebook
         .clone()
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
+    let settings = Settings::load(&ctx.project)?;
+    let redactions = Redactions::load(&ctx.project)?;
     let all = codings::load_for_analysis(&ctx.project, None);
     if let Some(p) = all.problems.first() {
         return Err(Error::data(&p.location.path, p.location.line, p.message.clone()).into());
     }
-    let coders: Vec<String> = if args.all_coders {
-        Vec::new()
-    } else if !args.coders.is_empty() {
-        args.coders.clone()
-    } else if let Some(c) = &ctx.coder {
-        vec![c.clone()]
-    } else {
-        report::default_coders(&all)
+    let named: Vec<String> = match (&ctx.coder, args.coders.is_empty()) {
+        (Some(c), true) if !args.all_coders => vec![c.clone()],
+        _ => args.coders.clone(),
     };
-    let mut lang = args.lang.clone();
-    if args.kind == Kind::Quotes && lang.is_none() {
-        lang = Some("en".into());
+    let set = CoderSet::choose(&project, &all, &named, args.all_coders).map_err(Error::usage)?;
+    if let Some(c) = args.code.as_deref().filter(|c| !cb.contains(c)) {
+        return Err(Error::usage(format!("unknown code `{c}`")).into());
     }
-    let filter = Filter {
-        coders: coders.clone(),
-        lang,
+    // Quotes and themes print one language; the counts are of passages in any language
+    // unless --lang is given.
+    let text_lang = args.lang.clone().unwrap_or_else(|| "en".into());
+    let an = report::analyse(&project, &all, &set, args.lang.as_deref(), &settings);
+    for d in &an.drifted {
+        eprintln!(
+            "intercode: left out: {}'s {} coding {} of {} ({}..{}) drifted; `intercode check` lists it",
+            d.coder, d.lang, d.id, d.interview, d.start, d.end
+        );
+    }
+    let cap = Caption {
+        coders: set.describe(),
+        note: an.note(),
     };
-    let subtree = match &args.code {
-        Some(c) if !cb.contains(c) => {
-            return Err(Error::usage(format!("unknown code `{c}`")).into())
-        }
-        Some(c) => Some(cb.subtree_ids(c)),
-        None => None,
-    };
+    let subtree = args.code.as_deref().map(|c| cb.subtree_ids(c));
     let keep = |code: &str| subtree.as_ref().is_none_or(|s| s.iter().any(|x| x == code));
-    let who = if coders.is_empty() {
-        "all coders".to_string()
-    } else {
-        coders.join(", ")
-    };
-    let fmt = args.format;
-    let text_fmt = match fmt {
-        Format::Md => "md",
-        Format::Csv => "csv",
-        _ => "table",
-    };
-    let redactions = Redactions::load(&ctx.project)?;
+    let fmt: render::Format = args.format.into();
     let doc: String = match args.kind {
         Kind::Frequencies => {
-            let rows: Vec<_> = report::frequency_table(&project, &all, &filter)
+            let rows: Vec<_> = report::frequency_table(&project, &an, &settings)
                 .into_iter()
                 .filter(|r| keep(&r.code))
                 .collect();
-            match fmt {
-                Format::Json => {
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({"coders": who, "codes": rows}),
-                    )? + "\n"
-                }
-                Format::Svg => {
-                    let labels: Vec<String> = rows
-                        .iter()
-                        .map(|r| format!("{} · {}", r.code, r.name))
-                        .collect();
-                    let values = rows.iter().map(|r| r.passages as f64).collect();
-                    export::svg_bars(
-                        &format!("Coded passages by code ({who})"),
-                        &labels,
-                        &[("passages".into(), "#2c7fb8".into(), values)],
-                        "",
-                    )
-                }
-                _ => {
-                    // On screen and in a draft, break participants down by gender and age
-                    // band (the study's attribution); CSV and JSON carry every attribute.
-                    let mut rows = rows;
-                    if fmt != Format::Csv {
-                        for r in &mut rows {
-                            r.participants
-                                .retain(|a, _| a == "gender" || a == "age_group");
-                        }
-                    }
-                    let (h, b) = export::frequency_rows(&rows);
-                    export::table(text_fmt, &h, &b)
-                }
-            }
+            // On screen and in a draft, break participants down by the study's attribution
+            // (gender and age band); CSV and JSON carry every public attribute.
+            let shown: Option<&[&str]> = match args.format {
+                Format::Csv | Format::Json => None,
+                _ => Some(&["gender", "age_group"]),
+            };
+            render::frequencies(&rows, &cap, fmt, shown)
         }
         Kind::Crosstab => {
-            if !project.attribute_names.iter().any(|a| a == &args.by) || args.by == "pseudonym" {
+            let public: Vec<&String> = project
+                .attribute_names
+                .iter()
+                .filter(|a| settings.is_public(a))
+                .collect();
+            if !project.attribute_names.contains(&args.by) || !settings.is_public(&args.by) {
+                let why = if project.attribute_names.contains(&args.by) {
+                    format!(
+                        "`{}` is a private column (see {}), never shown in a report",
+                        args.by,
+                        report::settings::ANALYSIS_FILE
+                    )
+                } else {
+                    format!("no participant attribute `{}`", args.by)
+                };
                 return Err(Error::usage(format!(
-                    "no participant attribute `{}` to cross by (attributes: {})",
-                    args.by,
-                    project
-                        .attribute_names
+                    "{why}; attributes to cross by: {}",
+                    public
                         .iter()
-                        .filter(|a| *a != "pseudonym")
-                        .cloned()
+                        .map(|s| s.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))
                 .into());
             }
-            let mut c = report::crosstab(&project, &all, &filter, &args.by);
+            let freq = report::frequency_table(&project, &an, &settings);
+            let mut c = report::crosstab_from(&project, &freq, &args.by);
             c.rows.retain(|r| keep(&r.code));
-            match fmt {
-                Format::Json => serde_json::to_string_pretty(&c)? + "\n",
-                Format::Svg => {
-                    let labels: Vec<String> = c.rows.iter().map(|r| r.code.clone()).collect();
-                    let palette = [
-                        "#2c7fb8", "#d95f0e", "#31a354", "#756bb1", "#e6550d", "#636363",
-                    ];
-                    let series: Vec<(String, String, Vec<f64>)> = c
-                        .values
-                        .iter()
-                        .enumerate()
-                        .map(|(k, v)| {
-                            (
-                                format!("{}: {v} (n={})", c.attribute, c.totals[k]),
-                                palette[k % palette.len()].to_string(),
-                                c.rows
-                                    .iter()
-                                    .map(|r| r.shares[k].unwrap_or(0.0) * 100.0)
-                                    .collect(),
-                            )
-                        })
-                        .collect();
-                    export::svg_bars(
-                        &format!(
-                            "Share of participants with each code, by {} ({who})",
-                            c.attribute
-                        ),
-                        &labels,
-                        &series,
-                        "%",
-                    )
-                }
-                _ => {
-                    let (h, b) = export::crosstab_rows(&c);
-                    export::table(text_fmt, &h, &b)
-                }
-            }
+            render::crosstab(&c, &cap, fmt)
         }
         Kind::Cooccurrence => {
+            if args.format == Format::Svg {
+                return Err(Error::usage(
+                    "co-occurrence has no chart; use --format table, md, csv or json",
+                )
+                .into());
+            }
             let pairs: std::collections::BTreeMap<(String, String), usize> =
-                report::cooccurrence(&all, &filter)
+                report::cooccurrence(&project, &an)
                     .into_iter()
                     .filter(|((a, b), _)| keep(a) && keep(b))
                     .collect();
-            let codes: Vec<String> = cb
+            let codes: Vec<(String, usize)> = cb
                 .walk()
                 .iter()
-                .map(|r| r.code.id.clone())
-                .filter(|c| keep(c))
+                .map(|r| (r.code.id.clone(), r.depth))
+                .filter(|(c, _)| keep(c))
                 .collect();
-            match fmt {
-                Format::Json => {
-                    let list: Vec<_> = pairs
-                        .iter()
-                        .map(|((a, b), n)| serde_json::json!({"a": a, "b": b, "passages": n}))
-                        .collect();
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({"coders": who, "codes": codes, "pairs": list}),
-                    )? + "\n"
-                }
-                Format::Svg => {
-                    return Err(Error::usage(
-                        "co-occurrence has no chart; use --format table, md, csv or json",
-                    )
-                    .into())
-                }
-                _ => {
-                    let diagonal = if fmt == Format::Csv { "" } else { "–" };
-                    let (h, b) = export::cooccurrence_rows(&codes, &pairs, diagonal);
-                    export::table(text_fmt, &h, &b)
-                }
-            }
+            render::cooccurrence(&codes, &pairs, &cap, fmt)
         }
         Kind::Quotes => {
             let code = args
                 .code
                 .clone()
                 .ok_or_else(|| Error::usage("quotes need --code CODE"))?;
-            let qs = report::quotes(&project, &all, &filter, &code, &redactions);
+            if args.format == Format::Svg {
+                return Err(Error::usage(
+                    "quotes have no chart; use --format md, csv, json or table",
+                )
+                .into());
+            }
+            let qs = report::quotes(&project, &an, &code, &text_lang, &redactions, &settings);
             let name = cb
                 .find(&code)
                 .and_then(|c| c.name.get("en").cloned())
                 .unwrap_or(code.clone());
-            match fmt {
-                Format::Json => {
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({"code": code, "coders": who, "quotes": qs}),
-                    )? + "\n"
-                }
-                Format::Md => export::quotes_md(&format!("{name} ({} passages)", qs.len()), &qs),
-                Format::Svg => {
-                    return Err(Error::usage(
-                        "quotes have no chart; use --format md, csv, json or table",
-                    )
-                    .into())
-                }
-                Format::Csv => {
-                    let (h, b) = export::quotes_rows(&qs);
-                    export::table("csv", &h, &b)
-                }
-                Format::Table => qs
-                    .iter()
-                    .map(|q| {
-                        format!(
-                            "{} {} {} {}\n  {}\n  ⇄ {}\n",
-                            q.interview,
-                            q.time,
-                            q.attribution,
-                            q.code,
-                            q.text,
-                            q.other_text.as_deref().unwrap_or("")
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            }
+            render::quotes(&code, &name, &qs, &cap, fmt)
         }
-        Kind::Themes => themes(&project, &all, &filter, &redactions, fmt, &who)?,
+        Kind::Themes => {
+            let survey = project
+                .survey
+                .as_ref()
+                .ok_or_else(|| Error::usage("the project has no codebook/survey.json"))?;
+            let evidence = report::themes(
+                &project,
+                &an,
+                &text_lang,
+                args.quotes,
+                &redactions,
+                &settings,
+            );
+            render::themes(survey, &evidence, project.interviews.len(), &cap, fmt)
+                .map_err(Error::usage)?
+        }
     };
     match &args.out {
         Some(path) => {
@@ -284,117 +216,4 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         None => out.write_all(doc.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn themes(
-    project: &Project,
-    all: &codings::AllCodings,
-    filter: &Filter,
-    redactions: &Redactions,
-    fmt: Format,
-    who: &str,
-) -> anyhow::Result<String> {
-    let survey = project
-        .survey
-        .as_ref()
-        .ok_or_else(|| Error::usage("the project has no codebook/survey.json"))?;
-    let evidence = report::themes(project, all, filter, "en");
-    let en_filter = Filter {
-        lang: Some("en".into()),
-        ..filter.clone()
-    };
-    let mut md = String::from("# Survey themes and interview evidence\n\n");
-    let src = &survey.source;
-    md += &format!(
-        "Survey: *{}* ({}, {}, {}); {}, n = {}, {}; fieldwork {}. Interview evidence: {} interviews, codings by {who}; \"passages\" counts coded passages, \"interviews\" how many interviews have at least one.\n\n",
-        src.title, src.authors, src.publisher, src.published, src.method, src.n, src.population, src.fieldwork.replace('/', " to "), project.interviews.len()
-    );
-    let mut json_themes = Vec::new();
-    let mut rows = Vec::new();
-    for t in &survey.themes {
-        let title = t.title.get("en").cloned().unwrap_or(t.id.clone());
-        let figs: Vec<&report::FigureEvidence> =
-            evidence.iter().filter(|e| e.theme == t.id).collect();
-        let quotes = report::representative(
-            &report::quotes(project, all, &en_filter, &t.code, redactions),
-            3,
-        );
-        md += &format!("## {title}\n\n");
-        let header = vec![
-            "Survey figure".to_string(),
-            "Survey".into(),
-            "Coded passages".into(),
-            "Interviews".into(),
-        ];
-        let body: Vec<Vec<String>> = figs
-            .iter()
-            .map(|e| {
-                vec![
-                    e.label.clone(),
-                    format!("{}{}", e.value, if e.unit == "percent" { "%" } else { "" }),
-                    e.passages.to_string(),
-                    format!("{}/{}", e.interviews, e.interviews_total),
-                ]
-            })
-            .collect();
-        md += &export::table("md", &header, &body);
-        md.push('\n');
-        for q in &quotes {
-            md += &format!(
-                "> {}\n>\n> — {}, {}, {}\n\n",
-                q.text.trim(),
-                q.attribution,
-                q.interview,
-                q.time
-            );
-        }
-        for e in &figs {
-            rows.push(vec![
-                t.id.clone(),
-                e.figure.clone(),
-                e.label.clone(),
-                e.value.to_string(),
-                e.unit.clone(),
-                e.code.clone(),
-                e.passages.to_string(),
-                e.interviews.to_string(),
-                e.interviews_total.to_string(),
-            ]);
-        }
-        json_themes.push(serde_json::json!({"id": t.id, "title": title, "code": t.code, "figures": figs, "quotes": quotes}));
-    }
-    Ok(match fmt {
-        Format::Json => {
-            serde_json::to_string_pretty(
-                &serde_json::json!({"source": src, "coders": who, "themes": json_themes}),
-            )? + "\n"
-        }
-        Format::Md => md,
-        Format::Svg => {
-            return Err(
-                Error::usage("themes have no chart; use --format md, csv, json or table").into(),
-            )
-        }
-        Format::Csv | Format::Table => {
-            let header: Vec<String> = [
-                "theme",
-                "figure",
-                "label",
-                "value",
-                "unit",
-                "code",
-                "passages",
-                "interviews",
-                "interviews_total",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            export::table(
-                if fmt == Format::Csv { "csv" } else { "table" },
-                &header,
-                &rows,
-            )
-        }
-    })
 }

@@ -18,11 +18,17 @@ pub enum Status {
     Drifted { candidate: Option<Range<usize>> },
 }
 
+/// Whether a coding's quote no longer matches the transcript at its span (without looking for
+/// where it went): what reports need to leave it out.
+pub fn is_drifted(t: &Transcript, c: &Coding) -> bool {
+    !(c.end <= t.char_len() && c.start < c.end && c.quote.matches(t.slice(c.span())))
+}
+
 /// Checks one coding against its transcript. A coding loaded for analysis knows its quote only
 /// by a fingerprint, which tells whether it drifted but not where the quote went: for such a
 /// coding `candidate` is always `None` (read its file whole to look).
 pub fn check(t: &Transcript, c: &Coding) -> Status {
-    if c.end <= t.char_len() && c.start < c.end && c.quote.matches(t.slice(c.span())) {
+    if !is_drifted(t, c) {
         return Status::Anchored;
     }
     let lo = c.start.saturating_sub(NEARBY);

@@ -218,6 +218,31 @@ impl Session {
         Ok(&self.file(interview)?.codings)
     }
 
+    /// This coder's coding of `code` in `interview` and `lang` at exactly `span` (with
+    /// `overlapping`, any span that overlaps it): a coding that would add nothing new.
+    pub fn same_coding(
+        &mut self,
+        interview: &str,
+        lang: &str,
+        span: &std::ops::Range<usize>,
+        code: &str,
+        overlapping: bool,
+    ) -> Result<Option<Coding>> {
+        Ok(self
+            .codings(interview)?
+            .iter()
+            .find(|c| {
+                c.lang == lang
+                    && c.code == code
+                    && if overlapping {
+                        c.start < span.end && span.start < c.end
+                    } else {
+                        c.span() == *span
+                    }
+            })
+            .cloned())
+    }
+
     fn save(&mut self, interview: &str) -> Result<()> {
         let path = coding_path(&self.root, &self.coder, interview);
         let json = self.files[interview].to_json()?;

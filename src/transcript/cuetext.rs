@@ -67,17 +67,31 @@ pub fn clean_line(s: &str) -> Cow<'_, str> {
     })
 }
 
-/// Text safe to show on a terminal: control characters (escape sequences, bells) become
-/// U+FFFD. Used by every shell for strings read from files (speaker names, memos, codebooks).
+/// Text safe to show on a terminal, on one line: line breaks and tabs become spaces, other
+/// control characters (escape sequences, bells) and bidirectional controls (which reorder
+/// what follows them, U+202E among them) become U+FFFD. Used by every shell and report for
+/// strings read from files (speaker names, memos, codebooks, quotes).
 pub fn inert(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control() || is_bidi_control(c)
+    }
+    if s.chars().any(unsafe_char) {
         s.chars()
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .map(|c| match c {
+                '\n' | '\r' | '\t' => ' ',
+                c if unsafe_char(c) => '\u{FFFD}',
+                c => c,
+            })
             .collect::<String>()
             .into()
     } else {
         s.into()
     }
+}
+
+/// Unicode's explicit bidirectional formatting characters.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn voice_name(tag: &str) -> Option<String> {

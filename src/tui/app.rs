@@ -154,10 +154,15 @@ pub struct App {
 /// What the report and codebook views show, derived from the codings.
 #[derive(Debug, Clone, Default)]
 pub struct ReportData {
-    /// Every coder's counts per code (the codebook view).
+    /// Counts per code of the project's default coder set (the codebook view, and the
+    /// report view with `A`): the same numbers as `intercode codebook list` and `report`.
     pub everyone: Vec<crate::report::CodeCount>,
-    /// The counts the report shows (yours or everyone's).
+    /// Whose codings `everyone` counts, in words.
+    pub everyone_set: String,
+    /// The counts the report shows (yours or the default set's).
     pub shown: Vec<crate::report::CodeCount>,
+    /// Whose codings `shown` counts, in words, with what was left out.
+    pub shown_set: String,
     pub themes: Vec<crate::report::FigureEvidence>,
     /// Co-occurring code pairs, most frequent first.
     pub pairs: Vec<((String, String), usize)>,
@@ -318,11 +323,34 @@ impl App {
         let Some(cb) = &self.project.codebook else {
             return;
         };
-        let filter = crate::report::Filter::default();
         let everyone = self.all_codings(true);
-        let shown_codings = self.all_codings(self.report_all_coders);
+        let settings = crate::report::Settings::load(&self.root).unwrap_or_default();
+        let default_set = crate::report::CoderSet::default_for(&self.project, &everyone);
+        let mine = crate::report::CoderSet::union(vec![self.coder.clone()]);
+        let everyone_an =
+            crate::report::analyse(&self.project, &everyone, &default_set, None, &settings);
+        let shown_an = if self.report_all_coders {
+            None
+        } else {
+            Some(crate::report::analyse(
+                &self.project,
+                &everyone,
+                &mine,
+                None,
+                &settings,
+            ))
+        };
+        let shown = shown_an.as_ref().unwrap_or(&everyone_an);
+        let describe = |an: &crate::report::Analysis| {
+            let note = an.note();
+            if note.is_empty() {
+                an.set.describe()
+            } else {
+                format!("{}; {note}", an.set.describe())
+            }
+        };
         let mut pairs: Vec<((String, String), usize)> =
-            crate::report::cooccurrence(&shown_codings, &filter)
+            crate::report::cooccurrence(&self.project, shown)
                 .into_iter()
                 .collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -361,10 +389,13 @@ impl App {
             },
             _ => vec![" needs two coders with codings".to_string()],
         };
+        let no_names = crate::report::Redactions::default();
         self.report_cache = Some(ReportData {
-            everyone: crate::report::frequencies(cb, &everyone, &filter),
-            shown: crate::report::frequencies(cb, &shown_codings, &filter),
-            themes: crate::report::themes(&self.project, &shown_codings, &filter, "en"),
+            everyone: crate::report::frequencies(cb, &everyone_an),
+            everyone_set: describe(&everyone_an),
+            shown: crate::report::frequencies(cb, shown),
+            shown_set: describe(shown),
+            themes: crate::report::themes(&self.project, shown, "en", 0, &no_names, &settings),
             pairs,
             agreement,
         });

@@ -378,7 +378,14 @@ impl App {
             .saturating_sub((left.height as usize).saturating_sub(3));
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(" codes · passages (all coders) · a add · r rename · M move · + merge ");
+            .title(format!(
+                " codes · passages of {} · a add · r rename · M move · + merge ",
+                inert(
+                    self.report_cache
+                        .as_ref()
+                        .map_or("", |r| r.everyone_set.as_str())
+                )
+            ));
         f.render_widget(
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
             left,
@@ -556,14 +563,10 @@ impl App {
                 )),
             ]));
         }
-        let who = if self.report_all_coders {
-            "all coders"
-        } else {
-            "your codings"
-        };
+        let who = inert(&data.shown_set).into_owned();
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(format!(" passages by code · {who} · A toggles "));
+            .title(format!(" passages (interviewees) · {who} · A toggles "));
         // `j`/`k` scroll both long panels; each stops at its own last page, so reading the
         // survey figures further down never leaves the code list blank.
         let left_max = lines
@@ -592,12 +595,13 @@ impl App {
             }
             let unit = if e.unit == "percent" { "%" } else { "" };
             t_lines.push(Line::raw(format!(
-                " {:>5}{unit}  {}  ·  {} passages, {}/{} interviews",
+                " {:>5}{unit}  {}  ·  {}/{} interviewees, {} passages ({})",
                 e.value,
                 inert(&e.label),
+                e.participants,
+                e.participants_total,
                 e.passages,
-                e.interviews,
-                e.interviews_total
+                inert(&e.code)
             )));
         }
         let block = Block::default()
