@@ -161,7 +161,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 .into());
             }
             let pairs: std::collections::BTreeMap<(String, String), usize> =
-                report::cooccurrence(&project, &an)
+                report::cooccurrence(&an)
                     .into_iter()
                     .filter(|((a, b), _)| keep(a) && keep(b))
                     .collect();

@@ -37,7 +37,7 @@ pub struct CodeCount {
 pub fn frequencies(codebook: &Codebook, an: &Analysis) -> Vec<CodeCount> {
     let mut own: HashMap<&str, (usize, BTreeSet<&str>)> = HashMap::new();
     for p in &an.rolled {
-        let e = own.entry(p.code.as_str()).or_default();
+        let e = own.entry(p.code).or_default();
         e.0 += 1;
         e.1.insert(p.interview);
     }
@@ -61,8 +61,11 @@ pub fn frequencies(codebook: &Codebook, an: &Analysis) -> Vec<CodeCount> {
 
 /// How many passages of two codes overlap (in either language), for every pair of codes as
 /// applied. Keys are ordered pairs (a < b); the diagonal is not counted.
-pub fn cooccurrence(project: &Project, an: &Analysis) -> BTreeMap<(String, String), usize> {
-    passages::cooccurrence(project, an)
+pub fn cooccurrence(an: &Analysis) -> BTreeMap<(String, String), usize> {
+    an.cooccurring
+        .iter()
+        .map(|((a, b), n)| ((a.to_string(), b.to_string()), *n))
+        .collect()
 }
 
 /// A participant count in a breakdown by attribute: shown as `<3` (for a minimum of 3) when
@@ -108,7 +111,7 @@ pub fn word_count(text: &str) -> usize {
 /// [`word_count`] of the first `chars` characters of `text`. Reports count the words of every
 /// coded passage, a million of them at scale, so this reads bytes: ASCII and Cyrillic (two
 /// bytes, lead byte 0xD0 to 0xD3: U+0400 to U+04FF) without decoding, anything else decoded.
-fn count_words(text: &str, mut chars: usize) -> usize {
+pub(crate) fn count_words(text: &str, mut chars: usize) -> usize {
     let bytes = text.as_bytes();
     let (mut n, mut i) = (0, 0);
     let (mut in_word, mut prev_joiner) = (false, false);
@@ -158,42 +161,14 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
     let Some(cb) = &project.codebook else {
         return Vec::new();
     };
-    // Counting words is most of the work: split the passages over the cores, then merge.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = an.rolled.len().div_ceil(threads).max(1);
+    // Words were counted with the passages (`analyse`); this only adds them up.
     type Tally<'a> = HashMap<&'a str, (usize, usize, BTreeSet<&'a str>)>;
-    let parts: Vec<Tally> = std::thread::scope(|s| {
-        let handles: Vec<_> = an
-            .rolled
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut t: Tally = HashMap::new();
-                    for p in part {
-                        let e = t.entry(p.code.as_str()).or_default();
-                        e.0 += 1;
-                        e.1 += passage_words(project, an, p);
-                        e.2.insert(p.interview);
-                    }
-                    t
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
     let mut own: Tally = HashMap::new();
-    for part in parts {
-        for (code, (p, w, ivs)) in part {
-            let e = own.entry(code).or_default();
-            e.0 += p;
-            e.1 += w;
-            e.2.extend(ivs);
-        }
+    for p in &an.rolled {
+        let e = own.entry(p.code).or_default();
+        e.0 += 1;
+        e.1 += p.words as usize;
+        e.2.insert(p.interview);
     }
     let names: Vec<&String> = project
         .attribute_names
@@ -241,52 +216,6 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
             }
         })
         .collect()
-}
-
-/// The words of a passage, counted once: in one language (the analysis' language, else the
-/// first of the passage's languages in alphabetical order), over the union of its codings'
-/// spans, in the transcript as it is now.
-pub fn passage_words(project: &Project, an: &Analysis, p: &Passage) -> usize {
-    let Some(interview) = project.interviews.get(p.interview) else {
-        return 0;
-    };
-    let mut spans: Vec<(&str, Range<usize>)> = p
-        .codings
-        .iter()
-        .map(|r| {
-            let (_, c) = an.coding(*r);
-            (c.lang.as_str(), c.span())
-        })
-        .collect();
-    let Some(lang) = spans.iter().map(|(l, _)| *l).min() else {
-        return 0;
-    };
-    let Some(t) = interview.versions.get(lang) else {
-        return 0;
-    };
-    spans.retain(|(l, _)| *l == lang);
-    spans.sort_by_key(|(_, s)| (s.start, s.end));
-    let mut words = 0;
-    let mut cur: Option<Range<usize>> = None;
-    let mut flush = |r: Range<usize>| {
-        if r.start < r.end && r.end <= t.char_len() {
-            words += count_words(&t.text()[t.byte_offset(r.start)..], r.end - r.start);
-        }
-    };
-    for (_, s) in spans {
-        cur = match cur {
-            Some(c) if s.start <= c.end => Some(c.start..c.end.max(s.end)),
-            Some(c) => {
-                flush(c);
-                Some(s)
-            }
-            None => Some(s),
-        };
-    }
-    if let Some(c) = cur {
-        flush(c);
-    }
-    words
 }
 
 /// Codes x values of one participant attribute: participants (interviews) with the code, and
@@ -525,7 +454,7 @@ fn quotes_with<'p>(
 
 /// The hull of a passage's codings in one language, if it has any there.
 fn hull(an: &Analysis, p: &Passage, lang: &str) -> Option<Range<usize>> {
-    p.codings
+    an.codings(p)
         .iter()
         .map(|r| an.coding(*r).1)
         .filter(|c| c.lang == lang)
@@ -578,7 +507,7 @@ fn passage_quote(
     let mut codes: Vec<&str> = Vec::new();
     let mut coders: Vec<String> = Vec::new();
     let mut memos: Vec<String> = Vec::new();
-    for r in &p.codings {
+    for r in an.codings(p) {
         let (f, c) = an.coding(*r);
         codes.push(&c.code);
         coders.push(f.coder.clone());

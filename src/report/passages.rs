@@ -10,12 +10,11 @@
 
 use super::settings::Settings;
 use crate::agreement::CONSENSUS;
-use crate::codebook::Codebook;
 use crate::codings::{AllCodings, Coding};
 use crate::project::{Interview, Project};
 use crate::transcript::align::Alignment;
-use std::collections::{BTreeSet, HashMap, HashSet};
-use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 /// Whose codings a count counts.
@@ -157,9 +156,11 @@ pub type CodingRef = (u32, u32);
 pub struct Passage<'a> {
     pub interview: &'a str,
     /// The code (for a rolled-up passage, the ancestor it is counted under).
-    pub code: CompactString,
-    /// The codings it is made of, in file order.
-    pub codings: Vec<CodingRef>,
+    pub code: &'a str,
+    /// Its codings: a range of [`Analysis::refs`].
+    refs: Range<u32>,
+    /// Words of the passage, counted once (see [`Analysis::words`]).
+    pub words: u32,
 }
 
 /// A coding left out of the counts because its transcript changed under it.
@@ -181,14 +182,19 @@ pub struct Analysis<'a> {
     /// Only codings in this language, when set.
     pub lang: Option<String>,
     /// Passages per code with its sub-codes (a parent's passage is any of its subtree's codes
-    /// on one span), grouped by code in no particular order.
+    /// on one span), grouped by interview.
     pub rolled: Vec<Passage<'a>>,
-    /// Passages per code exactly as applied (co-occurrence counts these).
+    /// Passages per code exactly as applied.
     pub exact: Vec<Passage<'a>>,
+    /// Pairs of codes as applied (a < b) and how many pairs of their passages overlap.
+    pub cooccurring: BTreeMap<(&'a str, &'a str), usize>,
     /// Codings left out because they drifted.
     pub drifted: Vec<Drifted>,
     /// Codings left out because they lie wholly on interviewers' turns.
     pub on_interviewer_turns: usize,
+    /// Codings of codes the codebook does not have (`check` names them).
+    pub unknown_codes: usize,
+    refs: Vec<CodingRef>,
     all: &'a AllCodings,
 }
 
@@ -198,9 +204,14 @@ impl<'a> Analysis<'a> {
         (f, &f.codings[r.1 as usize])
     }
 
+    /// The codings a passage is made of.
+    pub fn codings(&self, p: &Passage) -> &[CodingRef] {
+        &self.refs[p.refs.start as usize..p.refs.end as usize]
+    }
+
     /// Rolled-up passages of one code (with its sub-codes).
     pub fn of_code<'s>(&'s self, code: &'s str) -> impl Iterator<Item = &'s Passage<'a>> + 's {
-        self.rolled.iter().filter(move |p| p.code == *code)
+        self.rolled.iter().filter(move |p| p.code == code)
     }
 
     /// One sentence on what was left out, for notes under tables ("" when nothing was).
@@ -218,6 +229,12 @@ impl<'a> Analysis<'a> {
                 self.on_interviewer_turns
             ));
         }
+        if self.unknown_codes > 0 {
+            parts.push(format!(
+                "{} coding(s) of codes not in the codebook not counted",
+                self.unknown_codes
+            ));
+        }
         parts.join("; ")
     }
 }
@@ -225,6 +242,7 @@ impl<'a> Analysis<'a> {
 /// A coding as the clustering sees it.
 struct Item {
     r: CodingRef,
+    code: u32,
     lang: u8,
     span: Range<usize>,
     /// The aligned span in the other language (a whole-segment span), if there is one.
@@ -234,10 +252,44 @@ struct Item {
     decided: bool,
 }
 
+/// The codebook's codes by index: ids, and each code's chain of itself and its ancestors.
+struct Codes<'a> {
+    ids: Vec<&'a str>,
+    index: FxHashMap<&'a str, u32>,
+    chains: Vec<Vec<u32>>,
+    leaf: Vec<bool>,
+}
+
+impl<'a> Codes<'a> {
+    fn new(project: &'a Project) -> Self {
+        let mut c = Codes {
+            ids: Vec::new(),
+            index: FxHashMap::default(),
+            chains: Vec::new(),
+            leaf: Vec::new(),
+        };
+        let Some(cb) = &project.codebook else {
+            return c;
+        };
+        let mut chain: Vec<u32> = Vec::new();
+        for r in cb.walk() {
+            let i = c.ids.len() as u32;
+            c.ids.push(r.code.id.as_str());
+            c.index.insert(r.code.id.as_str(), i);
+            chain.truncate(r.depth);
+            chain.push(i);
+            c.chains.push(chain.iter().rev().copied().collect());
+            c.leaf.push(r.code.children.is_empty());
+        }
+        c
+    }
+}
+
 /// Counts `all` for `set`: every coding of the set's coders (in `lang` only, when given) is put
-/// into passages; drifted codings and codings on interviewers' turns are left out and listed.
+/// into passages, and their words and co-occurrences counted; drifted codings, codings on
+/// interviewers' turns and codings of unknown codes are left out and counted.
 pub fn analyse<'a>(
-    project: &Project,
+    project: &'a Project,
     all: &'a AllCodings,
     set: &CoderSet,
     lang: Option<&str>,
@@ -248,9 +300,9 @@ pub fn analyse<'a>(
     } else {
         HashSet::new()
     };
-    let ancestors = ancestor_table(project.codebook.as_ref());
+    let codes = Codes::new(project);
     // Files of the set, grouped by interview.
-    let mut by_interview: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_interview: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
     for (i, f) in all.files.iter().enumerate() {
         if set.includes_file(&f.coder) {
             by_interview.entry(&f.interview).or_default().push(i as u32);
@@ -258,11 +310,10 @@ pub fn analyse<'a>(
     }
     let mut groups: Vec<(&str, Vec<u32>)> = by_interview.into_iter().collect();
     groups.sort();
-    // Interviews are independent: split them over the cores.
+    // Interviews are independent: they are handed out one at a time to every core.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let chunk = groups.len().div_ceil(threads).max(1);
     let ctx = Ctx {
         project,
         all,
@@ -270,41 +321,58 @@ pub fn analyse<'a>(
         lang,
         settings,
         decided: &decided,
-        ancestors: &ancestors,
+        codes: &codes,
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Part::default();
+        let mut scratch = Scratch::default();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((interview, files)) = groups.get(i) else {
+                return out;
+            };
+            ctx.interview(interview, files, &mut out, &mut scratch);
+        }
     };
     let parts: Vec<Part<'a>> = std::thread::scope(|s| {
-        let handles: Vec<_> = groups
-            .chunks(chunk)
-            .map(|part| {
-                let ctx = &ctx;
-                s.spawn(move || {
-                    let mut out = Part::default();
-                    for (interview, files) in part {
-                        ctx.interview(interview, files, &mut out);
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("passage counting"))
-            .collect()
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut parts = vec![work()];
+        parts.extend(helpers.into_iter().map(|h| h.join().expect("passage counting")));
+        parts
     });
     let mut out = Analysis {
         set: set.clone(),
         lang: lang.map(str::to_string),
         rolled: Vec::new(),
         exact: Vec::new(),
+        cooccurring: BTreeMap::new(),
         drifted: Vec::new(),
         on_interviewer_turns: 0,
+        unknown_codes: 0,
+        refs: Vec::new(),
         all,
     };
+    let mut pairs: FxHashMap<(u32, u32), usize> = FxHashMap::default();
     for p in parts {
-        out.rolled.extend(p.rolled);
-        out.exact.extend(p.exact);
+        let base = out.refs.len() as u32;
+        let shift = |mut x: Passage<'a>| {
+            x.refs = x.refs.start + base..x.refs.end + base;
+            x
+        };
+        out.rolled.extend(p.rolled.into_iter().map(shift));
+        out.exact.extend(p.exact.into_iter().map(shift));
+        out.refs.extend(p.refs);
         out.drifted.extend(p.drifted);
         out.on_interviewer_turns += p.on_interviewer_turns;
+        out.unknown_codes += p.unknown_codes;
+        for (k, n) in p.pairs {
+            *pairs.entry(k).or_default() += n;
+        }
+    }
+    for ((a, b), n) in pairs {
+        let (x, y) = (codes.ids[a as usize], codes.ids[b as usize]);
+        out.cooccurring.insert(if x < y { (x, y) } else { (y, x) }, n);
     }
     out
 }
@@ -313,58 +381,68 @@ pub fn analyse<'a>(
 struct Part<'a> {
     rolled: Vec<Passage<'a>>,
     exact: Vec<Passage<'a>>,
+    refs: Vec<CodingRef>,
+    pairs: FxHashMap<(u32, u32), usize>,
     drifted: Vec<Drifted>,
     on_interviewer_turns: usize,
+    unknown_codes: usize,
 }
 
-/// Code -> itself and its ancestors, from the codebook (a code missing from it counts only
-/// as itself; `check` reports it).
-fn ancestor_table(cb: Option<&Codebook>) -> HashMap<String, Vec<String>> {
-    let mut out = HashMap::new();
-    let Some(cb) = cb else { return out };
-    let mut chain: Vec<String> = Vec::new();
-    for r in cb.walk() {
-        chain.truncate(r.depth);
-        chain.push(r.code.id.clone());
-        out.insert(r.code.id.clone(), chain.iter().rev().cloned().collect());
-    }
-    out
+/// A span for the co-occurrence sweep: language, start, end, exact passage, and whether it is
+/// a coding's own span (else the span aligned with one).
+type Span = (u8, usize, usize, u32, bool);
+
+/// Buffers reused from one interview to the next.
+#[derive(Default)]
+struct Scratch {
+    items: Vec<Item>,
+    order: Vec<(u32, u32)>,
+    members: Vec<usize>,
+    exact_of: Vec<u32>,
+    spans: Vec<Span>,
+    pairs: Vec<(u32, u32)>,
 }
 
 struct Ctx<'p, 'a> {
-    project: &'p Project,
+    project: &'a Project,
     all: &'a AllCodings,
     set: &'p CoderSet,
     lang: Option<&'p str>,
     settings: &'p Settings,
     decided: &'p HashSet<(String, String, usize)>,
-    ancestors: &'p HashMap<String, Vec<String>>,
+    codes: &'p Codes<'a>,
 }
 
 impl<'a> Ctx<'_, 'a> {
-    fn interview(&self, id: &'a str, files: &[u32], out: &mut Part<'a>) {
+    fn interview(&self, id: &'a str, files: &[u32], out: &mut Part<'a>, sc: &mut Scratch) {
         let Some(interview) = self.project.interviews.get(id) else {
             return;
         };
         let langs: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
-        let mut aligner = Aligner::new(interview);
-        // Segments spoken by interviewers, per language.
+        let aligner = Aligner::new(interview);
+        // Segments spoken by interviewers, per language (each speaker name judged once).
         let interviewer_segs: Vec<Vec<bool>> = langs
             .iter()
             .map(|l| {
+                let mut judged: Vec<(&str, bool)> = Vec::new();
                 interview.versions[*l]
                     .segments
                     .iter()
                     .map(|s| {
-                        s.speaker
-                            .as_deref()
-                            .is_some_and(|sp| self.settings.is_interviewer(sp))
+                        let Some(sp) = s.speaker.as_deref() else {
+                            return false;
+                        };
+                        if let Some((_, j)) = judged.iter().find(|(n, _)| *n == sp) {
+                            return *j;
+                        }
+                        let j = self.settings.is_interviewer(sp);
+                        judged.push((sp, j));
+                        j
                     })
                     .collect()
             })
             .collect();
-        let mut items: Vec<Item> = Vec::new();
-        let mut codes: Vec<&'a str> = Vec::new();
+        sc.items.clear();
         for &fi in files {
             let f = &self.all.files[fi as usize];
             let coder = self
@@ -378,6 +456,10 @@ impl<'a> Ctx<'_, 'a> {
                     continue;
                 }
                 let Some(li) = langs.iter().position(|l| *l == c.lang) else {
+                    continue;
+                };
+                let Some(&code) = self.codes.index.get(c.code.as_str()) else {
+                    out.unknown_codes += 1;
                     continue;
                 };
                 let t = &interview.versions[langs[li]];
@@ -403,61 +485,129 @@ impl<'a> Ctx<'_, 'a> {
                         self.decided
                             .contains(&(id.to_string(), c.lang.to_string(), s))
                     });
-                let mapped = aligner.map(li, &segs);
-                items.push(Item {
+                sc.items.push(Item {
                     r: (fi, ci as u32),
+                    code,
                     lang: li as u8,
                     span: c.span(),
-                    mapped,
+                    mapped: aligner.map(li, &segs),
                     coder,
                     decided,
                 });
-                codes.push(c.code.as_str());
             }
         }
+        let items = &sc.items;
         // Exact passages: one code's codings joined by overlap.
-        let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, code) in codes.iter().enumerate() {
-            by_code.entry(code).or_default().push(i);
-        }
-        let mut by_code: Vec<(&str, Vec<usize>)> = by_code.into_iter().collect();
-        by_code.sort();
-        let mut kept: Vec<usize> = Vec::new();
-        for (code, members) in &by_code {
-            for comp in cluster(&items, members) {
-                if self.counts(&items, &comp) {
-                    kept.extend(comp.iter().copied());
-                    out.exact.push(Passage {
-                        interview: id,
-                        code: CompactString::from(*code),
-                        codings: comp.iter().map(|&i| items[i].r).collect(),
-                    });
+        sc.order.clear();
+        sc.order
+            .extend(items.iter().enumerate().map(|(i, it)| (it.code, i as u32)));
+        sc.order.sort_unstable();
+        sc.exact_of.clear();
+        sc.exact_of.resize(items.len(), u32::MAX);
+        let exact_base = out.exact.len();
+        let mut kept: Vec<(u32, u32)> = Vec::new(); // (ancestor, item) for the rolled pass
+        for group in sc.order.chunk_by(|a, b| a.0 == b.0) {
+            let code = group[0].0;
+            sc.members.clear();
+            sc.members.extend(group.iter().map(|(_, i)| *i as usize));
+            for comp in cluster(items, &sc.members) {
+                if !self.counts(items, &comp) {
+                    continue;
                 }
+                let local = (out.exact.len() - exact_base) as u32;
+                for &i in &comp {
+                    sc.exact_of[i] = local;
+                    for &a in &self.codes.chains[code as usize] {
+                        kept.push((a, i as u32));
+                    }
+                }
+                let words = words_of(interview, &langs, items, &comp, self.lang);
+                let start = out.refs.len() as u32;
+                out.refs.extend(comp.iter().map(|&i| items[i].r));
+                out.exact.push(Passage {
+                    interview: id,
+                    code: self.codes.ids[code as usize],
+                    refs: start..out.refs.len() as u32,
+                    words,
+                });
             }
         }
         // Rolled-up passages: the kept codings under each of their codes' ancestors.
-        let mut by_ancestor: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &i in &kept {
-            let code = codes[i];
-            match self.ancestors.get(code) {
-                Some(chain) => {
-                    for a in chain {
-                        by_ancestor.entry(a.as_str()).or_default().push(i);
-                    }
-                }
-                None => by_ancestor.entry(code).or_default().push(i),
-            }
-        }
-        let mut by_ancestor: Vec<(&str, Vec<usize>)> = by_ancestor.into_iter().collect();
-        by_ancestor.sort();
-        for (code, members) in by_ancestor {
-            for comp in cluster(&items, &members) {
+        kept.sort_unstable();
+        for group in kept.chunk_by(|a, b| a.0 == b.0) {
+            let code = group[0].0;
+            sc.members.clear();
+            sc.members.extend(group.iter().map(|(_, i)| *i as usize));
+            for comp in cluster(items, &sc.members) {
+                // A passage that is one exact passage whole has its words counted already.
+                let e = sc.exact_of[comp[0]];
+                let same = self.codes.leaf[code as usize]
+                    || (comp.iter().all(|&i| sc.exact_of[i] == e)
+                        && out.exact[exact_base + e as usize].refs.len() == comp.len());
+                let words = if same {
+                    out.exact[exact_base + e as usize].words
+                } else {
+                    words_of(interview, &langs, items, &comp, self.lang)
+                };
+                let start = out.refs.len() as u32;
+                out.refs.extend(comp.iter().map(|&i| items[i].r));
                 out.rolled.push(Passage {
                     interview: id,
-                    code: CompactString::from(code),
-                    codings: comp.iter().map(|&i| items[i].r).collect(),
+                    code: self.codes.ids[code as usize],
+                    refs: start..out.refs.len() as u32,
+                    words,
                 });
             }
+        }
+        let buffers = (&mut sc.spans, &mut sc.pairs);
+        self.cooccurrence(&out.exact[exact_base..], items, &sc.exact_of, buffers, &mut out.pairs);
+    }
+
+    /// Counts pairs of this interview's exact passages of different codes that overlap: a
+    /// coding of one meets a coding of the other in one language, or the span aligned with it.
+    /// Two aligned spans never meet (they only say which cues correspond).
+    fn cooccurrence(
+        &self,
+        exact: &[Passage<'a>],
+        items: &[Item],
+        exact_of: &[u32],
+        (spans, found): (&mut Vec<Span>, &mut Vec<(u32, u32)>),
+        pairs: &mut FxHashMap<(u32, u32), usize>,
+    ) {
+        if exact.len() < 2 {
+            return;
+        }
+        spans.clear();
+        for (i, it) in items.iter().enumerate() {
+            let p = exact_of[i];
+            if p == u32::MAX {
+                continue;
+            }
+            spans.push((it.lang, it.span.start, it.span.end, p, true));
+            if let Some((l, s)) = &it.mapped {
+                spans.push((*l, s.start, s.end, p, false));
+            }
+        }
+        spans.sort_unstable();
+        found.clear();
+        for (i, a) in spans.iter().enumerate() {
+            for b in spans[i + 1..]
+                .iter()
+                .take_while(|b| b.0 == a.0 && b.1 < a.2)
+            {
+                if a.3 != b.3 && (a.4 || b.4) && exact[a.3 as usize].code != exact[b.3 as usize].code {
+                    found.push((a.3.min(b.3), a.3.max(b.3)));
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        for &(a, b) in found.iter() {
+            let (x, y) = (
+                self.codes.index[exact[a as usize].code],
+                self.codes.index[exact[b as usize].code],
+            );
+            *pairs.entry((x.min(y), x.max(y))).or_default() += 1;
         }
     }
 
@@ -481,6 +631,50 @@ impl<'a> Ctx<'_, 'a> {
         }
         seen.iter().all(|s| *s)
     }
+}
+
+/// The words of a passage, counted once: in one language (the analysis' language, else the
+/// first of the passage's languages in alphabetical order), over the union of its codings'
+/// spans, in the transcript as it is now.
+fn words_of(
+    interview: &Interview,
+    langs: &[&str],
+    items: &[Item],
+    comp: &[usize],
+    only: Option<&str>,
+) -> u32 {
+    let Some(lang) = comp.iter().map(|&i| items[i].lang).min() else {
+        return 0;
+    };
+    debug_assert!(only.is_none_or(|l| langs[lang as usize] == l));
+    let t = &interview.versions[langs[lang as usize]];
+    let mut spans: Vec<Range<usize>> = comp
+        .iter()
+        .filter(|&&i| items[i].lang == lang)
+        .map(|&i| items[i].span.clone())
+        .collect();
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut words = 0;
+    let mut cur: Option<Range<usize>> = None;
+    let mut flush = |r: Range<usize>| {
+        if r.start < r.end && r.end <= t.char_len() {
+            words += super::count_words(&t.text()[t.byte_offset(r.start)..], r.end - r.start);
+        }
+    };
+    for s in spans {
+        cur = match cur {
+            Some(c) if s.start <= c.end => Some(c.start..c.end.max(s.end)),
+            Some(c) => {
+                flush(c);
+                Some(s)
+            }
+            None => Some(s),
+        };
+    }
+    if let Some(c) = cur {
+        flush(c);
+    }
+    words as u32
 }
 
 /// The segments a span touches.
@@ -512,7 +706,7 @@ impl<'i> Aligner<'i> {
     }
 
     /// The other language's span aligned with segments `segs` of language `li`.
-    fn map(&mut self, li: usize, segs: &Range<usize>) -> Option<(u8, Range<usize>)> {
+    fn map(&self, li: usize, segs: &Range<usize>) -> Option<(u8, Range<usize>)> {
         let al = self.alignment.as_ref()?;
         let other = 1 - li;
         let mut range: Option<Range<usize>> = None;
@@ -547,14 +741,16 @@ fn cluster(items: &[Item], members: &[usize]) -> Vec<Vec<usize>> {
     let mut langs: Vec<u8> = members.iter().map(|&i| items[i].lang).collect();
     langs.sort_unstable();
     langs.dedup();
-    let mut runs_by_lang: Vec<(u8, Vec<(usize, usize, usize)>)> = Vec::new();
+    /// A run of overlapping spans: start, end, one member of it.
+    type Run = (usize, usize, usize);
+    let mut runs_by_lang: Vec<(u8, Vec<Run>)> = Vec::new();
     for &l in &langs {
         let mut here: Vec<usize> = (0..members.len())
             .filter(|&k| items[members[k]].lang == l)
             .collect();
         here.sort_by_key(|&k| (items[members[k]].span.start, items[members[k]].span.end));
         // Runs: (start, end, a member of the run).
-        let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         for k in here {
             let s = &items[members[k]].span;
             match runs.last_mut() {
@@ -613,59 +809,3 @@ impl UnionFind {
     }
 }
 
-/// Co-occurrence of codes as applied: two passages of different codes in one interview
-/// co-occur when a coding of one overlaps a coding of the other in the same language, or the
-/// span aligned with it in the other language. Each pair of passages counts once.
-pub fn cooccurrence(
-    project: &Project,
-    an: &Analysis,
-) -> std::collections::BTreeMap<(String, String), usize> {
-    let mut by_interview: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in an.exact.iter().enumerate() {
-        by_interview.entry(p.interview).or_default().push(i);
-    }
-    let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-    for (id, members) in by_interview {
-        let Some(interview) = project.interviews.get(id) else {
-            continue;
-        };
-        let langs: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
-        let mut aligner = Aligner::new(interview);
-        // (lang, start, end, passage, real)
-        let mut spans: Vec<(u8, usize, usize, usize, bool)> = Vec::new();
-        for &pi in &members {
-            for r in &an.exact[pi].codings {
-                let (_, c) = an.coding(*r);
-                let Some(li) = langs.iter().position(|l| *l == c.lang) else {
-                    continue;
-                };
-                spans.push((li as u8, c.start, c.end, pi, true));
-                let segs = segment_range(&interview.versions[langs[li]], &c.span());
-                if let Some((ol, s)) = aligner.map(li, &segs) {
-                    spans.push((ol, s.start, s.end, pi, false));
-                }
-            }
-        }
-        spans.sort_unstable();
-        // Sweep each language: a span meets the later ones that start before it ends. Two
-        // aligned spans never meet (they only say which cues correspond).
-        for (i, a) in spans.iter().enumerate() {
-            for b in spans[i + 1..]
-                .iter()
-                .take_while(|b| b.0 == a.0 && b.1 < a.2)
-            {
-                if a.3 != b.3 && (a.4 || b.4) && an.exact[a.3].code != an.exact[b.3].code {
-                    pairs.insert((a.3.min(b.3), a.3.max(b.3)));
-                }
-            }
-        }
-    }
-    let mut out = std::collections::BTreeMap::new();
-    for (a, b) in pairs {
-        let (x, y) = (an.exact[a].code.as_str(), an.exact[b].code.as_str());
-        let key = if x < y { (x, y) } else { (y, x) };
-        *out.entry((key.0.to_string(), key.1.to_string()))
-            .or_insert(0) += 1;
-    }
-    out
-}

@@ -350,7 +350,7 @@ impl App {
             }
         };
         let mut pairs: Vec<((String, String), usize)> =
-            crate::report::cooccurrence(&self.project, shown)
+            crate::report::cooccurrence(shown)
                 .into_iter()
                 .collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
