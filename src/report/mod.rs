@@ -162,41 +162,66 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
         return Vec::new();
     };
     // Words were counted with the passages (`analyse`); this only adds them up.
-    type Tally<'a> = HashMap<&'a str, (usize, usize, BTreeSet<&'a str>)>;
+    // Passages come grouped by interview, so an interview is new to a code when it differs
+    // from the last one seen with that code.
+    type Tally<'a> = HashMap<&'a str, (usize, usize, Vec<&'a str>)>;
     let mut own: Tally = HashMap::new();
     for p in &an.rolled {
         let e = own.entry(p.code).or_default();
         e.0 += 1;
         e.1 += p.words as usize;
-        e.2.insert(p.interview);
+        if e.2.last() != Some(&p.interview) {
+            e.2.push(p.interview);
+        }
+    }
+    for e in own.values_mut() {
+        e.2.sort_unstable();
+        e.2.dedup();
     }
     let names: Vec<&String> = project
         .attribute_names
         .iter()
         .filter(|n| settings.is_public(n))
         .collect();
-    let empty = (0, 0, BTreeSet::new());
+    let empty = (0, 0, Vec::new());
+    // Every value of every public attribute appears, zeros too, so columns line up.
+    let mut values: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); names.len()];
+    for i in project.interviews.values() {
+        for (m, name) in values.iter_mut().zip(&names) {
+            if let Some(v) = i.attributes.get(name.as_str()) {
+                m.entry(v.as_str()).or_default();
+            }
+        }
+    }
     cb.walk()
         .into_iter()
         .map(|r| {
             let (passages, words, ivs) = own.get(r.code.id.as_str()).unwrap_or(&empty);
-            let mut by_attribute: BTreeMap<String, BTreeMap<String, Cell>> = BTreeMap::new();
-            for name in &names {
-                let mut m: BTreeMap<String, Cell> = BTreeMap::new();
-                // Every value appears, zeros too, so columns line up across codes.
-                for i in project.interviews.values() {
+            let mut counts = values.clone();
+            for i in ivs.iter().filter_map(|iv| project.interviews.get(*iv)) {
+                for (m, name) in counts.iter_mut().zip(&names) {
                     if let Some(v) = i.attributes.get(name.as_str()) {
-                        let c = m.entry(v.clone()).or_insert(Cell {
-                            n: 0,
-                            min: settings.min_cell,
-                        });
-                        if ivs.contains(i.id.as_str()) {
-                            c.n += 1;
-                        }
+                        *m.entry(v.as_str()).or_default() += 1;
                     }
                 }
-                by_attribute.insert(name.to_string(), m);
             }
+            let by_attribute: BTreeMap<String, BTreeMap<String, Cell>> = names
+                .iter()
+                .zip(counts)
+                .map(|(name, m)| {
+                    let m = m
+                        .into_iter()
+                        .map(|(v, n)| {
+                            let cell = Cell {
+                                n,
+                                min: settings.min_cell,
+                            };
+                            (v.to_string(), cell)
+                        })
+                        .collect();
+                    (name.to_string(), m)
+                })
+                .collect();
             FrequencyRow {
                 code: r.code.id.clone(),
                 parent: r.parent.map(|p| p.id.clone()),
