@@ -189,8 +189,8 @@ fn frequencies_by_hand() {
         "{csv}"
     );
     assert!(
-        csv.lines()
-            .any(|l| l == "codings of a,fear.deportation,fear,1,Deportation from Serbia,1,14,1,2,1,0,1,0"),
+        csv.lines().any(|l| l
+            == "codings of a,fear.deportation,fear,1,Deportation from Serbia,1,14,1,2,1,0,1,0"),
         "{csv}"
     );
     // Markdown keeps the tree (non-breaking spaces survive pandoc), names left, numbers right.
@@ -201,9 +201,15 @@ fn frequencies_by_hand() {
         "{md}"
     );
     assert!(md.contains("|:---|:---|---:|---:|---:|"), "{md}");
-    assert!(md.contains("\nTable: Coded passages per code (codings of a)."), "{md}");
+    assert!(
+        md.contains("\nTable: Coded passages per code (codings of a)."),
+        "{md}"
+    );
     let table = report(&d, &["frequencies", "--coders", "a"]);
-    assert!(table.starts_with("Coded passages per code (codings of a)\n"), "{table}");
+    assert!(
+        table.starts_with("Coded passages per code (codings of a)\n"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -468,10 +474,16 @@ fn sample_themes_read_like_a_results_section() {
     ] {
         assert!(md.contains(heading), "{heading}");
     }
-    assert!(md.contains("| Feel safe in Serbia | 96.5% | security.safe\\_in\\_serbia |")
-        || md.contains("| Feel safe in Serbia | 96.5% | security.safe_in_serbia |"), "{md}");
+    assert!(
+        md.contains("| Feel safe in Serbia | 96.5% | security.safe\\_in\\_serbia |")
+            || md.contains("| Feel safe in Serbia | 96.5% | security.safe_in_serbia |"),
+        "{md}"
+    );
     // A quote is evidence for one figure only.
-    let quotes: Vec<&str> = md.lines().filter(|l| l.starts_with("> ") && !l.starts_with("> —")).collect();
+    let quotes: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("> ") && !l.starts_with("> —"))
+        .collect();
     let unique: std::collections::BTreeSet<&&str> = quotes.iter().collect();
     assert_eq!(unique.len(), quotes.len(), "a quote used twice: {md}");
     assert!(
@@ -557,8 +569,22 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
     let zoya = "My name is Zoya, and I am afraid they will expel me from Serbia.";
     // `a` has it in English only (from the fixture); now in Russian too, and `b` in both, with
     // a span that differs a little from a's.
-    add_as(&d, "a", "ru", "Меня зовут Зоя, и я боюсь, что меня вышлют из Сербии.", "fear.deportation", false);
-    add_as(&d, "b", "en", "I am afraid they will expel me from Serbia.", "fear.deportation", true);
+    add_as(
+        &d,
+        "a",
+        "ru",
+        "Меня зовут Зоя, и я боюсь, что меня вышлют из Сербии.",
+        "fear.deportation",
+        false,
+    );
+    add_as(
+        &d,
+        "b",
+        "en",
+        "I am afraid they will expel me from Serbia.",
+        "fear.deportation",
+        true,
+    );
     // Hand count: 4 codings of fear.deportation (a en, a ru, b en, b ru) on one passage.
     assert_eq!(passages(&d, "fear.deportation", &["--coders", "a"]).0, 1);
     assert_eq!(passages(&d, "fear.deportation", &["--coders", "b"]).0, 1);
@@ -571,7 +597,10 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
     assert_eq!(passages(&d, "fear.deportation", &["--lang", "ru"]).0, 1);
 
     let (_, list, _) = run(&d, &["codebook", "list"]);
-    assert!(list.starts_with("passages of codings of a and b\n"), "{list}");
+    assert!(
+        list.starts_with("passages of codings of a and b\n"),
+        "{list}"
+    );
     let line = list
         .lines()
         .find(|l| l.trim_start().starts_with("fear.deportation "))
@@ -583,19 +612,29 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
     assert_eq!(q["quotes"].as_array().unwrap().len(), 1);
     assert_eq!(q["quotes"][0]["coders"], serde_json::json!(["a", "b"]));
     // The English text is the union of the coders' spans, redacted; the Russian is theirs.
-    assert_eq!(
-        q["quotes"][0]["text"],
-        zoya.replace("Zoya", "[…]").as_str()
-    );
+    assert_eq!(q["quotes"][0]["text"], zoya.replace("Zoya", "[…]").as_str());
     assert_eq!(
         q["quotes"][0]["other_text"],
         "Меня зовут […], и я боюсь, что меня вышлют из Сербии."
     );
-    let md = report(&d, &["quotes", "--code", "fear.deportation", "--format", "md"]);
-    assert!(md.contains("(1 passages)") && md.contains("Coded by: codings of a and b."), "{md}");
+    let md = report(
+        &d,
+        &["quotes", "--code", "fear.deportation", "--format", "md"],
+    );
+    assert!(
+        md.contains("(1 passages)") && md.contains("Coded by: codings of a and b."),
+        "{md}"
+    );
 
     // The residence passage: a in English, b in Russian with its English copy.
-    add_as(&d, "b", "ru", "Вид на жительство надо продлевать каждый год.", "citizenship.residence", true);
+    add_as(
+        &d,
+        "b",
+        "ru",
+        "Вид на жительство надо продлевать каждый год.",
+        "citizenship.residence",
+        true,
+    );
     let themes = json(&d, &["themes"]);
     let figs: Vec<&Value> = themes["themes"]
         .as_array()
@@ -606,14 +645,21 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
         .collect();
     assert!(!figs.is_empty());
     for f in figs {
-        assert_eq!((f["passages"].as_u64(), f["participants"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(
+            (f["passages"].as_u64(), f["participants"].as_u64()),
+            (Some(1), Some(1))
+        );
     }
 
     // The TUI's codebook view shows the same number, and says whose codings it counts.
     let mut app = intercode::tui::App::new(&d, "a", false).unwrap();
     app.ensure_report();
     let data = app.report_cache.as_ref().unwrap();
-    let row = data.everyone.iter().find(|c| c.code == "fear.deportation").unwrap();
+    let row = data
+        .everyone
+        .iter()
+        .find(|c| c.code == "fear.deportation")
+        .unwrap();
     assert_eq!(row.passages, 1);
     assert_eq!(data.everyone_set, "codings of a and b");
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
@@ -629,12 +675,20 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
         .chunks(120)
         .map(|r| r.iter().map(|c| c.symbol()).collect::<String>() + "\n")
         .collect();
-    assert!(screen.contains("passages of codings of a and b"), "{screen}");
+    assert!(
+        screen.contains("passages of codings of a and b"),
+        "{screen}"
+    );
     let row = screen
         .lines()
         .find(|l| l.contains("fear.deportation"))
         .unwrap();
-    let after: Vec<&str> = row.split("fear.deportation").nth(1).unwrap().split_whitespace().collect();
+    let after: Vec<&str> = row
+        .split("fear.deportation")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
     assert_eq!(after.first(), Some(&"1"), "{screen}");
 }
 
@@ -651,7 +705,14 @@ fn consensus_is_agreement_plus_decisions() {
     // Undecided: the union counts everything.
     assert_eq!(passages(&d, "citizenship.residence", &[]).0, 1);
     // One decision: the consensus takes a's residence coding on segment 2 (en).
-    add_as(&d, "consensus", "en", permit, "citizenship.residence", false);
+    add_as(
+        &d,
+        "consensus",
+        "en",
+        permit,
+        "citizenship.residence",
+        false,
+    );
     std::fs::write(
         d.join("codings/consensus/decisions.tsv"),
         "I1\ten\t2\tfirst\t2026-12-03T10:00:00Z\n",
@@ -662,7 +723,12 @@ fn consensus_is_agreement_plus_decisions() {
     assert!(who.starts_with("consensus of a and b, 1 of "), "{who}");
     assert!(who.ends_with(" disagreements decided"), "{who}");
     let n = |v: &Value, code: &str| {
-        v["codes"].as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["passages"]
+        v["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()["passages"]
             .as_u64()
             .unwrap()
     };
@@ -697,10 +763,19 @@ fn interviewer_turns_and_drifted_codings_are_left_out_and_said() {
     let (_t, d) = fixture();
     add_as(&d, "a", "en", "What are you afraid of?", "fear", false);
     let v = json(&d, &["frequencies", "--coders", "a"]);
-    let fear = v["codes"].as_array().unwrap().iter().find(|c| c["code"] == "fear").unwrap().clone();
+    let fear = v["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "fear")
+        .unwrap()
+        .clone();
     assert_eq!(fear["passages"], 1);
     assert!(
-        v["note"].as_str().unwrap().contains("1 coding(s) on interviewers' turns not counted"),
+        v["note"]
+            .as_str()
+            .unwrap()
+            .contains("1 coding(s) on interviewers' turns not counted"),
         "{v}"
     );
     // A one-word fix in the transcript under the residence coding.
@@ -710,14 +785,26 @@ fn interviewer_turns_and_drifted_codings_are_left_out_and_said() {
         en.replace("The residence permit has", "The residency permit has"),
     )
     .unwrap();
-    let (rc, out, err) = run(&d, &["report", "quotes", "--code", "citizenship", "--coders", "a"]);
+    let (rc, out, err) = run(
+        &d,
+        &["report", "quotes", "--code", "citizenship", "--coders", "a"],
+    );
     assert_eq!(rc, 0, "{err}");
     assert!(err.contains("drifted"), "{err}");
     assert!(out.contains("(0 passages; codings of a)"), "{out}");
     assert!(out.contains("1 drifted coding(s) left out"), "{out}");
-    assert!(!out.contains("renewed every year"), "a drifted coding is never quoted: {out}");
+    assert!(
+        !out.contains("renewed every year"),
+        "a drifted coding is never quoted: {out}"
+    );
     let v = json(&d, &["frequencies", "--coders", "a"]);
-    let c = v["codes"].as_array().unwrap().iter().find(|c| c["code"] == "citizenship").unwrap().clone();
+    let c = v["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "citizenship")
+        .unwrap()
+        .clone();
     assert_eq!(c["passages"], 0);
 }
 
@@ -727,10 +814,21 @@ fn small_cells_are_suppressed_and_private_columns_stay_private() {
     let (_t, d) = fixture();
     std::fs::remove_file(d.join("codebook/analysis.json")).unwrap();
     let v = json(&d, &["crosstab", "--by", "gender", "--coders", "a"]);
-    assert_eq!(v["crosstab"]["rows"][0]["counts"], serde_json::json!(["<3", 0]));
-    assert_eq!(v["crosstab"]["rows"][0]["shares"], serde_json::json!([null, 0.0]));
+    assert_eq!(
+        v["crosstab"]["rows"][0]["counts"],
+        serde_json::json!(["<3", 0])
+    );
+    assert_eq!(
+        v["crosstab"]["rows"][0]["shares"],
+        serde_json::json!([null, 0.0])
+    );
     for fmt in ["table", "md", "csv"] {
-        let out = report(&d, &["crosstab", "--by", "gender", "--coders", "a", "--format", fmt]);
+        let out = report(
+            &d,
+            &[
+                "crosstab", "--by", "gender", "--coders", "a", "--format", fmt,
+            ],
+        );
         assert!(out.contains("<3"), "{fmt}: {out}");
     }
     let v = json(&d, &["frequencies", "--coders", "a"]);
@@ -743,13 +841,20 @@ fn small_cells_are_suppressed_and_private_columns_stay_private() {
     .unwrap();
     for fmt in ["table", "md", "csv", "json"] {
         let out = report(&d, &["frequencies", "--coders", "a", "--format", fmt]);
-        assert!(!out.contains("age_group") && !out.contains("30-39"), "{fmt}: {out}");
+        assert!(
+            !out.contains("age_group") && !out.contains("30-39"),
+            "{fmt}: {out}"
+        );
     }
     let (rc, _, err) = run(&d, &["report", "crosstab", "--by", "age_group"]);
     assert_eq!(rc, 2);
     assert!(err.contains("private"), "{err}");
     // A broken settings file is named with its line.
-    std::fs::write(d.join("codebook/analysis.json"), "{\n  \"min_cell\": \"x\"\n}").unwrap();
+    std::fs::write(
+        d.join("codebook/analysis.json"),
+        "{\n  \"min_cell\": \"x\"\n}",
+    )
+    .unwrap();
     let (rc, _, err) = run(&d, &["report", "frequencies"]);
     assert_eq!(rc, 1);
     assert!(err.contains("analysis.json") && err.contains(":2"), "{err}");
@@ -763,19 +868,51 @@ fn a_coding_is_never_added_twice() {
     let permit = "The residence permit has to be renewed every year.";
     let count = |d: &Path| {
         let (_, out, _) = run(d, &["code", "list", "--coder", "a", "--format", "json"]);
-        serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().len()
+        serde_json::from_str::<Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
     };
     let before = count(&d);
     let (rc, _, err) = run(
         &d,
-        &["--coder", "a", "code", "add", "--interview", "I1", "--lang", "en", "--quote", permit, "--code", "citizenship.residence", "--both"],
+        &[
+            "--coder",
+            "a",
+            "code",
+            "add",
+            "--interview",
+            "I1",
+            "--lang",
+            "en",
+            "--quote",
+            permit,
+            "--code",
+            "citizenship.residence",
+            "--both",
+        ],
     );
     assert_eq!(rc, 0);
     assert!(err.contains("already coded, not added again"), "{err}");
     assert_eq!(count(&d), before + 1, "only the Russian copy is new");
     let (rc, _, err) = run(
         &d,
-        &["--coder", "a", "code", "add", "--interview", "I1", "--lang", "ru", "--quote", "Вид на жительство", "--code", "citizenship.residence", "--both"],
+        &[
+            "--coder",
+            "a",
+            "code",
+            "add",
+            "--interview",
+            "I1",
+            "--lang",
+            "ru",
+            "--quote",
+            "Вид на жительство",
+            "--code",
+            "citizenship.residence",
+            "--both",
+        ],
     );
     assert_eq!(rc, 0, "{err}");
     // The Russian span is new (a part of the segment); the English side already has it.
@@ -793,12 +930,20 @@ fn reports_print_no_raw_control_characters() {
         cb.replacen("\"Fear\"", "\"Fe\\u001b[31mar\\u202e\"", 1),
     )
     .unwrap();
-    for kind in [&["frequencies"][..], &["quotes", "--code", "fear"], &["crosstab"], &["themes"]] {
+    for kind in [
+        &["frequencies"][..],
+        &["quotes", "--code", "fear"],
+        &["crosstab"],
+        &["themes"],
+    ] {
         for fmt in ["table", "md", "csv"] {
             let mut a = kind.to_vec();
             a.extend(["--coders", "a", "--format", fmt]);
             let out = report(&d, &a);
-            assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{a:?}: {out}");
+            assert!(
+                !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+                "{a:?}: {out}"
+            );
         }
     }
 }

@@ -171,7 +171,7 @@ fn a_first_coding_session_in_a_real_terminal() {
         "the hit is on screen:\n{s}"
     );
     t.send(&["5"]);
-    t.expect("passages by code");
+    t.expect("passages (interviewees)");
     t.send(&["q"]);
     t.expect("EXITED 0");
 

@@ -447,7 +447,15 @@ pub fn quotes(
     redactions: &Redactions,
     settings: &Settings,
 ) -> Vec<Quote> {
-    quotes_with(project, an, code, lang, redactions, settings, &mut HashMap::new())
+    quotes_with(
+        project,
+        an,
+        code,
+        lang,
+        redactions,
+        settings,
+        &mut HashMap::new(),
+    )
 }
 
 /// [`quotes`] with the interviews' redactors kept across calls (building one compiles every
@@ -605,11 +613,18 @@ pub fn themes(
             let c = freq.get(&f.code).cloned().unwrap_or_default();
             let mut quotes = Vec::new();
             if per_figure > 0 {
-                let fresh: Vec<Quote> =
-                    quotes_with(project, an, &f.code, lang, redactions, settings, &mut redactors)
-                    .into_iter()
-                    .filter(|q| !used.contains(&(q.interview.clone(), q.start, q.lang.clone())))
-                    .collect();
+                let fresh: Vec<Quote> = quotes_with(
+                    project,
+                    an,
+                    &f.code,
+                    lang,
+                    redactions,
+                    settings,
+                    &mut redactors,
+                )
+                .into_iter()
+                .filter(|q| !used.contains(&(q.interview.clone(), q.start, q.lang.clone())))
+                .collect();
                 quotes = representative(&fresh, per_figure);
                 for q in &quotes {
                     used.insert((q.interview.clone(), q.start, q.lang.clone()));

@@ -338,7 +338,11 @@ pub fn analyse<'a>(
     let parts: Vec<Part<'a>> = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
         let mut parts = vec![work()];
-        parts.extend(helpers.into_iter().map(|h| h.join().expect("passage counting")));
+        parts.extend(
+            helpers
+                .into_iter()
+                .map(|h| h.join().expect("passage counting")),
+        );
         parts
     });
     let mut out = Analysis {
@@ -372,7 +376,8 @@ pub fn analyse<'a>(
     }
     for ((a, b), n) in pairs {
         let (x, y) = (codes.ids[a as usize], codes.ids[b as usize]);
-        out.cooccurring.insert(if x < y { (x, y) } else { (y, x) }, n);
+        out.cooccurring
+            .insert(if x < y { (x, y) } else { (y, x) }, n);
     }
     out
 }
@@ -560,7 +565,13 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         let buffers = (&mut sc.spans, &mut sc.pairs);
-        self.cooccurrence(&out.exact[exact_base..], items, &sc.exact_of, buffers, &mut out.pairs);
+        self.cooccurrence(
+            &out.exact[exact_base..],
+            items,
+            &sc.exact_of,
+            buffers,
+            &mut out.pairs,
+        );
     }
 
     /// Counts pairs of this interview's exact passages of different codes that overlap: a
@@ -595,7 +606,10 @@ impl<'a> Ctx<'_, 'a> {
                 .iter()
                 .take_while(|b| b.0 == a.0 && b.1 < a.2)
             {
-                if a.3 != b.3 && (a.4 || b.4) && exact[a.3 as usize].code != exact[b.3 as usize].code {
+                if a.3 != b.3
+                    && (a.4 || b.4)
+                    && exact[a.3 as usize].code != exact[b.3 as usize].code
+                {
                     found.push((a.3.min(b.3), a.3.max(b.3)));
                 }
             }
@@ -808,4 +822,3 @@ impl UnionFind {
         }
     }
 }
-

@@ -129,7 +129,13 @@ pub fn table(format: Format, header: &[String], rows: &[Vec<String>]) -> String 
 
 /// A table with its caption: above it on a terminal, as pandoc's `Table:` caption in
 /// Markdown; CSV carries the coder set in a column of its own (see the callers).
-fn captioned(format: Format, title: &str, cap: &Caption, header: &[String], rows: &[Vec<String>]) -> String {
+fn captioned(
+    format: Format,
+    title: &str,
+    cap: &Caption,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> String {
     let note = if cap.note.is_empty() {
         String::new()
     } else {
@@ -548,7 +554,10 @@ pub fn quotes(code: &str, title: &str, qs: &[Quote], cap: &Caption, format: Form
 fn md_text(s: &str) -> String {
     let mut out = String::new();
     for c in inert(s).chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -577,9 +586,8 @@ pub fn themes(
     format: Format,
 ) -> Result<String, String> {
     let src = &survey.source;
-    let value = |e: &FigureEvidence| {
-        format!("{}{}", e.value, if e.unit == "percent" { "%" } else { "" })
-    };
+    let value =
+        |e: &FigureEvidence| format!("{}{}", e.value, if e.unit == "percent" { "%" } else { "" });
     Ok(match format {
         Format::Json => {
             let themes: Vec<_> = survey
@@ -658,7 +666,13 @@ pub fn themes(
                 };
                 let figs: Vec<&FigureEvidence> =
                     evidence.iter().filter(|e| e.theme == t.id).collect();
-                let header = strings(&["Survey figure", "Survey", "Code", "Interviewees", "Passages"]);
+                let header = strings(&[
+                    "Survey figure",
+                    "Survey",
+                    "Code",
+                    "Interviewees",
+                    "Passages",
+                ]);
                 let body: Vec<Vec<String>> = figs
                     .iter()
                     .map(|e| {
@@ -932,7 +946,15 @@ mod tests {
             .lines()
             .filter(|l| l.contains("text-anchor=\"end\""))
             .map(|l| {
-                let x: f64 = l.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+                let x: f64 = l
+                    .split("x=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let text = l.split('>').nth(1).unwrap().split('<').next().unwrap();
                 x - text_width(text, 12.0)
             })
@@ -944,7 +966,10 @@ mod tests {
     fn numbers_right_names_left() {
         let t = text_table(
             &["code".into(), "n".into()],
-            &[vec!["fear".into(), "12".into()], vec!["  fear.x".into(), "<3".into()]],
+            &[
+                vec!["fear".into(), "12".into()],
+                vec!["  fear.x".into(), "<3".into()],
+            ],
         );
         assert_eq!(t, "code       n\nfear      12\n  fear.x  <3\n");
     }

@@ -48,7 +48,11 @@ impl Settings {
         let path = root.join(ANALYSIS_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).map_err(|e| {
-                crate::Error::data(&path, Some(e.line()), format!("invalid analysis settings: {e}"))
+                crate::Error::data(
+                    &path,
+                    Some(e.line()),
+                    format!("invalid analysis settings: {e}"),
+                )
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
             Err(e) => Err(crate::Error::data(&path, None, e.to_string())),

@@ -350,9 +350,7 @@ impl App {
             }
         };
         let mut pairs: Vec<((String, String), usize)> =
-            crate::report::cooccurrence(shown)
-                .into_iter()
-                .collect();
+            crate::report::cooccurrence(shown).into_iter().collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut coders: Vec<String> = everyone
             .files

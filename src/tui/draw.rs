@@ -376,16 +376,14 @@ impl App {
         let skip = self
             .codebook_selected
             .saturating_sub((left.height as usize).saturating_sub(3));
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(
-                " codes · passages of {} · a add · r rename · M move · + merge ",
-                inert(
-                    self.report_cache
-                        .as_ref()
-                        .map_or("", |r| r.everyone_set.as_str())
-                )
-            ));
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " codes · passages of {} · a add · r rename · M move · + merge ",
+            inert(
+                self.report_cache
+                    .as_ref()
+                    .map_or("", |r| r.everyone_set.as_str())
+            )
+        ));
         f.render_widget(
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
             left,
