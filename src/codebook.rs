@@ -496,11 +496,16 @@ impl Survey {
         n
     }
 
-    /// Writes the survey file atomically.
-    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+    /// Pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("survey serialises");
         s.push('\n');
-        crate::fsutil::write_atomic(path, s.as_bytes())
+        s
+    }
+
+    /// Writes the survey file atomically.
+    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
+        crate::fsutil::write_atomic(path, self.to_json().as_bytes())
     }
 
     /// Number of figures over all themes.

@@ -16,6 +16,8 @@
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
 //! - [`autocode`]: rule-based coding suggestions;
 //! - [`agreement`]: inter-coder agreement statistics and disagreements;
+//! - [`ops`]: the actions both shells perform on shared files (codebook edits, merges);
+//! - [`txn`]: changes that span files, all or nothing, and recovery after a crash;
 //! - [`error`]: errors and validation problems, each naming a file and line.
 
 pub mod agreement;
@@ -25,12 +27,14 @@ pub mod codings;
 pub mod error;
 pub mod fsutil;
 pub mod jsonloc;
+pub mod ops;
 pub mod project;
 pub mod refi;
 pub mod report;
 pub mod search;
 pub mod transcript;
 pub mod tui;
+pub mod txn;
 
 pub use error::{Error, Problem, Result, Severity};
 pub use project::{Interview, Project};

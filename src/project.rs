@@ -127,6 +127,11 @@ impl Project {
     fn load_with(root: &Path, parse: bool) -> Result<(Project, Vec<Problem>)> {
         Self::ensure_project_dir(root)?;
         let mut problems = Vec::new();
+        // A change that a crash interrupted is finished or dropped before anything is read.
+        let recovered = crate::txn::recover(root)?;
+        if !recovered.is_empty() {
+            problems.push(Problem::warning(crate::txn::JOURNAL_DIR, None, recovered));
+        }
         let mut interviews: BTreeMap<String, Interview> = BTreeMap::new();
         let tdir = root.join(TRANSCRIPTS_DIR);
         // The entry's type comes with the directory listing (no stat per file), and names

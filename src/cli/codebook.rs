@@ -2,10 +2,9 @@
 //! codings consistent (a merge reassigns codings; deleting a code in use needs a decision).
 
 use super::{inert, CmdResult, Context};
-use intercode::codebook::{Code, Codebook};
-use intercode::codings::{self, Recode};
-use intercode::project::{CODEBOOK_FILE, SURVEY_FILE};
-use intercode::{Error, Project};
+use intercode::codebook::Code;
+use intercode::codings;
+use intercode::{ops, Error, Project};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::process::ExitCode;
@@ -82,20 +81,11 @@ enum Sub {
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let (project, _) = Project::open(&ctx.project)?;
-    let mut cb = project
+    let cb = project
         .codebook
         .clone()
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
-    let path = ctx.project.join(CODEBOOK_FILE);
     let fail = |m: String| anyhow::Error::from(Error::usage(m));
-    let counts = || {
-        let all = codings::load_for_analysis(&ctx.project, None);
-        let mut n: HashMap<String, usize> = HashMap::new();
-        for (_, c) in all.iter() {
-            *n.entry(c.code.to_string()).or_default() += 1;
-        }
-        n
-    };
     match args.command {
         Sub::List => {
             // The same passages as `report frequencies` (rolled up, default coder set).
@@ -151,8 +141,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 rules: BTreeMap::new(),
                 children: Vec::new(),
             };
-            cb.add(code, parent.as_deref()).map_err(fail)?;
-            cb.save(&path)?;
+            ops::edit_codebook(&ctx.project, None, |cb| cb.add(code, parent.as_deref()))?;
             writeln!(out, "added {id}")?;
         }
         Sub::Rename { id, en, ru } => {
@@ -166,138 +155,42 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             if names.is_empty() {
                 return Err(fail("give --en NAME and/or --ru NAME".into()));
             }
-            cb.rename(&id, &names).map_err(fail)?;
-            cb.save(&path)?;
+            ops::edit_codebook(&ctx.project, None, |cb| cb.rename(&id, &names))?;
             writeln!(out, "renamed {id}")?;
         }
         Sub::Move { id, parent, .. } => {
-            cb.move_code(&id, parent.as_deref()).map_err(fail)?;
-            cb.save(&path)?;
+            ops::edit_codebook(&ctx.project, None, |cb| {
+                cb.move_code(&id, parent.as_deref())
+            })?;
             writeln!(out, "moved {id}")?;
         }
         Sub::Merge { from, into } => {
-            // Check the tree edit first, so codings are touched only when it will succeed.
-            let mut edited = cb.clone();
-            edited.merge(&from, &into).map_err(fail)?;
-            let n = codings::recode(&ctx.project, |c| {
-                if c == from {
-                    Recode::Replace(into.clone())
-                } else {
-                    Recode::Keep
-                }
-            })?;
-            // Codings first, then survey links, then the tree: at no point does a file refer
-            // to a code the codebook lacks.
-            let mut linked = 0;
-            if let Some(mut survey) = project.survey.clone() {
-                linked = survey.relink(std::slice::from_ref(&from), &into);
-                if linked > 0 {
-                    survey.save(&ctx.project.join(SURVEY_FILE))?;
-                }
-            }
-            edited.save(&path)?;
-            writeln!(out, "merged {from} into {into}; {n} coding(s) reassigned, {linked} survey link(s) moved")?;
+            // Codings, survey links and the tree change together (one transaction).
+            let m = ops::merge_codes(&ctx.project, None, &from, &into)?;
+            writeln!(
+                out,
+                "merged {from} into {into}; {} coding(s) reassigned, {} survey link(s) moved",
+                m.codings, m.links
+            )?;
         }
         Sub::Delete {
             id,
             reassign,
             remove_codings,
         } => {
-            // Survey figures linked to the code follow a reassignment; otherwise they block.
-            let doomed = cb.subtree_ids(&id);
-            let mut survey = project.survey.clone();
-            if let Some(s) = &mut survey {
-                let links = s.links_to(&doomed);
-                match &reassign {
-                    Some(to) if !links.is_empty() && cb.contains(to) && !doomed.contains(to) => {
-                        s.relink(&doomed, to);
-                    }
-                    None if !links.is_empty() => {
-                        return Err(fail(format!(
-                            "codebook/survey.json links {} to `{id}` (or its sub-codes); pass --reassign CODE \
-                             to move them, or edit survey.json. Nothing was changed.",
-                            links.join(", ")
-                        )))
-                    }
-                    _ => {}
-                }
-            }
-            delete(
-                &mut cb,
-                &path,
-                &ctx.project,
-                &id,
-                reassign,
-                remove_codings,
-                &counts(),
+            let n = cb.subtree_ids(&id).len();
+            let d = ops::delete_code(&ctx.project, None, &id, reassign.as_deref(), remove_codings)?;
+            writeln!(
                 out,
+                "deleted {id} ({n} code(s)); {} coding(s) {}",
+                d.codings,
+                if reassign.is_some() {
+                    "reassigned"
+                } else {
+                    "removed"
+                }
             )?;
-            if let Some(s) = survey.filter(|s| Some(s) != project.survey.as_ref()) {
-                s.save(&ctx.project.join(SURVEY_FILE))?;
-            }
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn delete(
-    cb: &mut Codebook,
-    path: &std::path::Path,
-    root: &std::path::Path,
-    id: &str,
-    reassign: Option<String>,
-    remove: bool,
-    counts: &HashMap<String, usize>,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let fail = |m: String| anyhow::Error::from(Error::usage(m));
-    let doomed = cb.subtree_ids(id);
-    if doomed.is_empty() {
-        return Err(fail(format!("unknown code `{id}`")));
-    }
-    let in_use: usize = doomed
-        .iter()
-        .map(|d| counts.get(d).copied().unwrap_or(0))
-        .sum();
-    if let Some(r) = &reassign {
-        if !cb.contains(r) || doomed.contains(r) {
-            return Err(fail(format!(
-                "cannot reassign to `{r}`: it is unknown or deleted with `{id}`"
-            )));
-        }
-    }
-    if in_use > 0 && reassign.is_none() && !remove {
-        return Err(fail(format!(
-            "`{id}` (with its sub-codes) is used by {in_use} coding(s); pass --reassign CODE to move them \
-             or --remove-codings to delete them. Nothing was changed."
-        )));
-    }
-    let n = if in_use > 0 {
-        codings::recode(root, |c| {
-            if !doomed.iter().any(|d| d == c) {
-                Recode::Keep
-            } else {
-                match &reassign {
-                    Some(r) => Recode::Replace(r.clone()),
-                    None => Recode::Remove,
-                }
-            }
-        })?
-    } else {
-        0
-    };
-    cb.detach(id);
-    cb.save(path)?;
-    writeln!(
-        out,
-        "deleted {id} ({} code(s)); {n} coding(s) {}",
-        doomed.len(),
-        if reassign.is_some() {
-            "reassigned"
-        } else {
-            "removed"
-        }
-    )?;
-    Ok(())
 }

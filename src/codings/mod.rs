@@ -334,17 +334,21 @@ pub enum Recode {
     Remove,
 }
 
-/// Changes the code of codings in every coder's files (a codebook merge or delete). All
-/// coders' locks are taken first, and every file must parse, so the change is refused
-/// before anything is written if any coder is working or any file is broken. Returns the
-/// number of codings changed or removed.
-pub fn recode(root: &Path, f: impl Fn(&str) -> Recode) -> Result<usize> {
+/// Changes the code of codings in every coder's files (a codebook merge or delete), as
+/// writes added to `change`. Every coder's lock is taken first and returned (hold it until
+/// the change is committed), and every file must parse, so the change is refused before
+/// anything is written if any coder is working or any file is broken. Returns the locks and
+/// the number of codings changed or removed.
+pub fn recode_into(
+    root: &Path,
+    change: &mut crate::txn::Change,
+    f: impl Fn(&str) -> Recode,
+) -> Result<(Vec<std::fs::File>, usize)> {
     let coders = coders(root);
-    let _locks: Vec<std::fs::File> = coders
+    let locks: Vec<std::fs::File> = coders
         .iter()
         .map(|c| store::lock(root, c))
         .collect::<Result<_>>()?;
-    let mut plan: Vec<(PathBuf, CodingFile)> = Vec::new();
     let mut changed = 0;
     for coder in &coders {
         let dir = root.join(CODINGS_DIR).join(coder);
@@ -373,14 +377,12 @@ pub fn recode(root: &Path, f: impl Fn(&str) -> Recode) -> Result<usize> {
             touched += before - file.codings.len();
             if touched > 0 {
                 changed += touched;
-                plan.push((path, file));
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                change.write(rel, file.to_json()?);
             }
         }
     }
-    for (path, file) in plan {
-        crate::fsutil::write_atomic(&path, file.to_json()?.as_bytes())?;
-    }
-    Ok(changed)
+    Ok((locks, changed))
 }
 
 /// All codings in a project, per coder file, with the problems met (unreadable files).

@@ -168,6 +168,8 @@ impl Session {
             return Err(Error::usage(format!("`{coder}` cannot be a coder name")));
         }
         let lock = lock(root, coder)?;
+        // Only the lock holder writes here: any temporary file is a killed writer's.
+        crate::txn::remove_temporaries_in(&root.join(CODINGS_DIR).join(coder));
         Ok(Session {
             root: root.to_path_buf(),
             coder: coder.to_string(),

@@ -7,7 +7,7 @@ use super::worker::{Reply, Request, Worker};
 use crate::autocode::{self, Suggestion};
 use crate::codebook::{Code, Codebook};
 use crate::codings::{self, store::NewCoding, store::Session, AllCodings, Coding, Origin};
-use crate::project::{Project, CODEBOOK_FILE};
+use crate::project::Project;
 use crate::search::Hit;
 use crate::transcript::Transcript;
 use ratatui::crossterm::event::{
@@ -1362,75 +1362,66 @@ impl App {
         }
     }
 
+    /// Applies a codebook edit to the codebook as it is on disk now (another session may
+    /// have changed it since this one read it): the edit is re-applied to the newer version,
+    /// never written over it, and the view shows what is on disk.
     fn edit_codebook(&mut self, f: impl FnOnce(&mut Codebook) -> Result<String, String>) {
-        let Some(mut cb) = self.project.codebook.clone() else {
-            return;
-        };
-        match f(&mut cb) {
-            Ok(msg) => match cb.save(&self.root.join(CODEBOOK_FILE)) {
-                Ok(()) => {
-                    self.project.codebook = Some(cb);
-                    self.report_cache = None;
-                    self.set_status(msg);
+        let mut msg = String::new();
+        let r = crate::ops::edit_codebook(&self.root, self.project.codebook.as_ref(), |cb| {
+            f(cb).map(|m| msg = m)
+        });
+        self.after_codebook_change(r, msg);
+    }
+
+    /// Shows the outcome of a codebook change: the codebook (and survey) as written, and a
+    /// status that says when another session had changed it first.
+    fn after_codebook_change(&mut self, r: crate::Result<crate::ops::Edited>, msg: String) {
+        match r {
+            Ok(e) => {
+                self.project.codebook = Some(e.codebook);
+                if e.survey.is_some() {
+                    self.project.survey = e.survey;
                 }
-                Err(e) => self.set_status(format!("NOT SAVED: {e}")),
-            },
-            Err(e) => self.set_status(e),
+                self.report_cache = None;
+                self.set_status(if e.was_newer {
+                    format!("{msg} (the codebook had changed on disk; your edit was applied to the newer version)")
+                } else {
+                    msg
+                });
+            }
+            Err(e) => self.set_status(format!("NOT SAVED: {e}")),
         }
     }
 
     /// A merge rewrites every coder's files, which needs every coder's lock, ours included:
     /// our session steps aside for it and comes back.
     fn merge_codes(&mut self, from: &str, into: &str) {
-        let Some(mut cb) = self.project.codebook.clone() else {
-            return;
-        };
-        if let Err(e) = cb.merge(from, into) {
-            self.set_status(e);
-            return;
-        }
         self.session = None;
-        let r = codings::recode(&self.root, |c| {
-            if c == from {
-                codings::Recode::Replace(into.to_string())
-            } else {
-                codings::Recode::Keep
-            }
-        });
+        let r = crate::ops::merge_codes(&self.root, self.project.codebook.as_ref(), from, into);
         self.session = Session::open(&self.root, &self.coder).ok();
-        match r {
-            Ok(n) => {
-                if let Some(mut survey) = self.project.survey.clone() {
-                    if survey.relink(&[from.to_string()], into) > 0 {
-                        let _ = survey.save(&self.root.join(crate::project::SURVEY_FILE));
-                        self.project.survey = Some(survey);
-                    }
-                }
-                match cb.save(&self.root.join(CODEBOOK_FILE)) {
-                    Ok(()) => {
-                        self.project.codebook = Some(cb);
-                        self.report_cache = None;
-                        self.set_status(format!(
-                            "merged {from} into {into}; {n} coding(s) reassigned"
-                        ));
-                    }
-                    Err(e) => self.set_status(format!("NOT SAVED: {e}")),
-                }
-                let all = codings::load_for_analysis(&self.root, None);
-                self.mine.clear();
-                self.others = AllCodings {
-                    files: Vec::new(),
-                    problems: all.problems,
-                };
-                for f in all.files {
-                    if f.coder == self.coder {
-                        self.mine.insert(f.interview.clone(), f.codings);
-                    } else {
-                        self.others.files.push(f);
-                    }
+        let msg = match &r {
+            Ok(e) => format!(
+                "merged {from} into {into}; {} coding(s) reassigned",
+                e.codings
+            ),
+            Err(_) => String::new(),
+        };
+        let merged = r.is_ok();
+        self.after_codebook_change(r, msg);
+        if merged {
+            let all = codings::load_for_analysis(&self.root, None);
+            self.mine.clear();
+            self.others = AllCodings {
+                files: Vec::new(),
+                problems: all.problems,
+            };
+            for f in all.files {
+                if f.coder == self.coder {
+                    self.mine.insert(f.interview.clone(), f.codings);
+                } else {
+                    self.others.files.push(f);
                 }
             }
-            Err(e) => self.set_status(format!("merge refused: {e}")),
         }
     }
 

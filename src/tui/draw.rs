@@ -454,10 +454,12 @@ impl App {
             input,
         );
         if let Some(e) = &self.search.error {
-            f.render_widget(
-                Paragraph::new(inert(e).into_owned()).wrap(Wrap { trim: false }),
-                results,
-            );
+            // One line per line of the message, each made inert.
+            let lines: Vec<Line> = e
+                .lines()
+                .map(|l| Line::raw(inert(l).into_owned()))
+                .collect();
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), results);
             return;
         }
         // Each hit takes three rows; only the visible ones are built.

@@ -1,0 +1,204 @@
+//! The actions both shells (the command line and the terminal UI) perform on the project's
+//! shared files, each written once: codebook edits and the merges and deletions that rewrite
+//! every coder's codings. Each one reads the files as they are on disk *now*, under the
+//! project's write lock, applies the edit to them and writes them back as one transaction
+//! ([`crate::txn`]): no session writes over a newer version of a file, and a crash leaves the
+//! change wholly done or wholly undone.
+
+use crate::codebook::{Codebook, Survey};
+use crate::codings::{self, Recode};
+use crate::error::{Error, Problem, Result};
+use crate::project::{CODEBOOK_FILE, SURVEY_FILE};
+use crate::txn::{Change, ProjectLock};
+use std::path::Path;
+
+fn problem(p: Problem) -> Error {
+    Error::data(&p.location.path, p.location.line, p.message)
+}
+
+/// The codebook as it is on disk now.
+pub fn read_codebook(root: &Path) -> Result<Codebook> {
+    Codebook::load(&root.join(CODEBOOK_FILE))
+        .map(|(cb, _)| cb)
+        .map_err(problem)
+}
+
+/// The survey as it is on disk now (`None` when there is none).
+fn read_survey(root: &Path, cb: &Codebook) -> Result<Option<Survey>> {
+    let path = root.join(SURVEY_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    Survey::load(&path, Some(cb))
+        .map(|(s, _)| Some(s))
+        .map_err(problem)
+}
+
+/// What an edit found and did.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    /// The codebook as written.
+    pub codebook: Codebook,
+    /// The survey as written (or as it is, when the edit did not touch it).
+    pub survey: Option<Survey>,
+    /// Whether the codebook on disk differed from the copy the caller knew (another session
+    /// changed it): the edit was applied to the newer version.
+    pub was_newer: bool,
+    /// Codings changed (reassigned or removed).
+    pub codings: usize,
+    /// Survey links moved.
+    pub links: usize,
+}
+
+/// Applies `edit` to the codebook as it is on disk now and writes it. `known` is the copy the
+/// caller shows (if any): when the file changed since, the edit is applied to the newer
+/// version and [`Edited::was_newer`] says so, so a session never writes its stale copy over
+/// another session's work.
+pub fn edit_codebook(
+    root: &Path,
+    known: Option<&Codebook>,
+    edit: impl FnOnce(&mut Codebook) -> std::result::Result<(), String>,
+) -> Result<Edited> {
+    let lock = ProjectLock::take(root)?;
+    let mut cb = read_codebook(root)?;
+    let was_newer = known.is_some_and(|k| *k != cb);
+    edit(&mut cb).map_err(Error::usage)?;
+    let survey = read_survey(root, &cb)?;
+    let mut change = Change::new();
+    change.write(CODEBOOK_FILE, cb.to_json());
+    change.commit_under(&lock, root, &mut |_| {})?;
+    Ok(Edited {
+        codebook: cb,
+        survey,
+        was_newer,
+        codings: 0,
+        links: 0,
+    })
+}
+
+/// Merges code `from` into `into`: every coder's codings of `from` become `into`, survey
+/// links follow, `from`'s sub-codes move under `into`. Needs every coder's lock (a session
+/// that holds its own must step aside). One transaction.
+pub fn merge_codes(
+    root: &Path,
+    known: Option<&Codebook>,
+    from: &str,
+    into: &str,
+) -> Result<Edited> {
+    merge_codes_with(root, known, from, into, &mut |_| {})
+}
+
+/// [`merge_codes`] with the transaction's step hook (for kill tests).
+pub fn merge_codes_with(
+    root: &Path,
+    known: Option<&Codebook>,
+    from: &str,
+    into: &str,
+    hook: &mut dyn FnMut(&str),
+) -> Result<Edited> {
+    let lock = ProjectLock::take(root)?;
+    let mut cb = read_codebook(root)?;
+    let was_newer = known.is_some_and(|k| *k != cb);
+    cb.merge(from, into).map_err(Error::usage)?;
+    let mut survey = read_survey(root, &cb)?;
+    let links = survey
+        .as_mut()
+        .map_or(0, |s| s.relink(&[from.to_string()], into));
+    let mut change = Change::new();
+    let (_locks, n) = codings::recode_into(root, &mut change, |c| {
+        if c == from {
+            Recode::Replace(into.to_string())
+        } else {
+            Recode::Keep
+        }
+    })?;
+    if links > 0 {
+        if let Some(s) = &survey {
+            change.write(SURVEY_FILE, s.to_json());
+        }
+    }
+    change.write(CODEBOOK_FILE, cb.to_json());
+    change.commit_under(&lock, root, hook)?;
+    Ok(Edited {
+        codebook: cb,
+        survey,
+        was_newer,
+        codings: n,
+        links,
+    })
+}
+
+/// Deletes code `id` and its sub-codes. Codings of them are reassigned to `reassign`, or
+/// removed with `remove`; with neither, a code in use is refused. Survey links follow a
+/// reassignment and otherwise block. One transaction.
+pub fn delete_code(
+    root: &Path,
+    known: Option<&Codebook>,
+    id: &str,
+    reassign: Option<&str>,
+    remove: bool,
+) -> Result<Edited> {
+    let lock = ProjectLock::take(root)?;
+    let mut cb = read_codebook(root)?;
+    let was_newer = known.is_some_and(|k| *k != cb);
+    let doomed = cb.subtree_ids(id);
+    if doomed.is_empty() {
+        return Err(Error::usage(format!("unknown code `{id}`")));
+    }
+    if let Some(r) = reassign {
+        if !cb.contains(r) || doomed.iter().any(|d| d == r) {
+            return Err(Error::usage(format!(
+                "cannot reassign to `{r}`: it is unknown or deleted with `{id}`"
+            )));
+        }
+    }
+    let mut survey = read_survey(root, &cb)?;
+    let mut links = 0;
+    if let Some(s) = &mut survey {
+        let linked = s.links_to(&doomed);
+        match reassign {
+            Some(to) if !linked.is_empty() => links = s.relink(&doomed, to),
+            None if !linked.is_empty() => return Err(Error::usage(format!(
+                "codebook/survey.json links {} to `{id}` (or its sub-codes); pass --reassign CODE \
+                     to move them, or edit survey.json. Nothing was changed.",
+                linked.join(", ")
+            ))),
+            _ => {}
+        }
+    }
+    let mut change = Change::new();
+    let used = std::cell::Cell::new(0usize);
+    let (_locks, n) = codings::recode_into(root, &mut change, |c| {
+        if !doomed.iter().any(|d| d == c) {
+            return Recode::Keep;
+        }
+        used.set(used.get() + 1);
+        match reassign {
+            Some(r) => Recode::Replace(r.to_string()),
+            None if remove => Recode::Remove,
+            None => Recode::Keep,
+        }
+    })?;
+    if reassign.is_none() && !remove && used.get() > 0 {
+        return Err(Error::usage(format!(
+            "`{id}` (with its sub-codes) is used by {} coding(s); pass --reassign CODE to move them \
+             or --remove-codings to delete them. Nothing was changed.",
+            used.get()
+        )));
+    }
+    cb.detach(id);
+    if links > 0 {
+        if let Some(s) = &survey {
+            change.write(SURVEY_FILE, s.to_json());
+        }
+    }
+    change.write(CODEBOOK_FILE, cb.to_json());
+    change.commit_under(&lock, root, &mut |_| {})?;
+    Ok(Edited {
+        codebook: cb,
+        survey,
+        was_newer,
+        codings: n,
+        links,
+    })
+}
