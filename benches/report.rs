@@ -122,7 +122,7 @@ fn main() {
         let t0 = t.elapsed();
         let f = report::frequency_table(&project, &an, &settings);
         let t1 = t.elapsed();
-        let c = report::crosstab_from(&project, &f, "age_group");
+        let c = report::crosstab_from(&project, &f, "age_group", &settings);
         let t2 = t.elapsed();
         let o = report::cooccurrence(&an);
         let t3 = t.elapsed();

@@ -158,11 +158,13 @@ pub fn delete_code(
         let linked = s.links_to(&doomed);
         match reassign {
             Some(to) if !linked.is_empty() => links = s.relink(&doomed, to),
-            None if !linked.is_empty() => return Err(Error::usage(format!(
+            None if !linked.is_empty() => {
+                return Err(Error::usage(format!(
                 "codebook/survey.json links {} to `{id}` (or its sub-codes); pass --reassign CODE \
                      to move them, or edit survey.json. Nothing was changed.",
                 linked.join(", ")
-            ))),
+            )))
+            }
             _ => {}
         }
     }

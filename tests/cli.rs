@@ -301,20 +301,35 @@ fn a_closed_pipe_exits_quietly() {
         ));
     }
     std::fs::write(dir.join("transcripts/P01.en.vtt"), vtt).unwrap();
-    let mut child = bin()
-        .args(["--project", dir.to_str().unwrap(), "transcript", "P01"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Read one byte, then hang up, as `| head -c1` would.
-    use std::io::Read;
-    let mut buf = [0u8; 1];
-    child.stdout.as_mut().unwrap().read_exact(&mut buf).unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
-    assert!(o.status.success(), "{:?} {}", o.status, stderr(&o));
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // Text, and JSON (whose writer wraps the pipe's error in its own).
+    for format in ["text", "json"] {
+        let mut child = bin()
+            .args([
+                "--project",
+                dir.to_str().unwrap(),
+                "transcript",
+                "P01",
+                "--format",
+                format,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one byte, then hang up, as `| head -c1` would.
+        use std::io::Read;
+        let mut buf = [0u8; 1];
+        child.stdout.as_mut().unwrap().read_exact(&mut buf).unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "{format}: {:?} {}",
+            o.status,
+            stderr(&o)
+        );
+        assert!(stderr(&o).is_empty(), "{format}: {}", stderr(&o));
+    }
 }
 
 #[test]

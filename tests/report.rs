@@ -248,7 +248,7 @@ fn crosstab_and_cooccurrence_by_hand() {
         ["fear", "–", "0", "0", "1", "0"],
         "{t}"
     );
-    // In CSV the diagonal is empty, so that R and pandas read every column as numbers.
+    // CSV is tidy: one row per pair of codes, with the coder set.
     let csv = report(
         &d,
         &[
@@ -261,7 +261,22 @@ fn crosstab_and_cooccurrence_by_hand() {
             "csv",
         ],
     );
-    assert_eq!(csv.lines().nth(1), Some("fear,,0,0,1,0"), "{csv}");
+    assert_eq!(
+        csv.lines().next(),
+        Some("coders,code_a,code_b,passages"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l == "codings of a,fear,fear.deportation,1"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l == "codings of a,fear,fear.prosecution,0"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 5 * 4 / 2, "{csv}");
     let e = Command::new(bin())
         .args([
             "--project",
@@ -307,7 +322,7 @@ fn quotes_are_attributed_and_carry_the_original() {
     );
     assert!(md.contains("> The residence permit has to be renewed every year.\n>\n> — (Female, 30–39 years old), I1, 00:00:10"), "{md}");
     assert!(
-        md.contains("Original (ru): *Вид на жительство надо продлевать каждый год.*"),
+        md.contains("Aligned ru text: *Вид на жительство надо продлевать каждый год.*"),
         "{md}"
     );
 }
@@ -622,7 +637,9 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
         &["quotes", "--code", "fear.deportation", "--format", "md"],
     );
     assert!(
-        md.contains("(1 passages)") && md.contains("Coded by: codings of a and b."),
+        md.contains("(1 passages)")
+            && md.contains("Counted: codings of a and b.")
+            && md.contains("Code: fear.deportation; coded by a, b."),
         "{md}"
     );
 
@@ -748,6 +765,25 @@ fn consensus_is_agreement_plus_decisions() {
     let v = json(&d, &["frequencies"]);
     assert_eq!(n(&v, "fear.deportation"), 0);
     assert_eq!(n(&v, "citizenship.residence"), 1);
+    // A third coder does not change whose consensus it is (the pair the Disagreements view
+    // reconciles), and the consensus of a named pair can be asked for.
+    add_as(&d, "c", "en", permit, "citizenship.residence", false);
+    let v = json(&d, &["frequencies"]);
+    assert!(
+        v["coders"]
+            .as_str()
+            .unwrap()
+            .starts_with("consensus of a and b, "),
+        "{v}"
+    );
+    let v = json(&d, &["frequencies", "--coders", "a,b,consensus"]);
+    assert!(
+        v["coders"]
+            .as_str()
+            .unwrap()
+            .starts_with("consensus of a and b, "),
+        "{v}"
+    );
     // Each coder can still be counted alone, and says so.
     let (n_a, who) = passages(&d, "security.safe_in_serbia", &["--coders", "a"]);
     assert_eq!((n_a, who.as_str()), (1, "codings of a"));
@@ -816,11 +852,13 @@ fn small_cells_are_suppressed_and_private_columns_stay_private() {
     let v = json(&d, &["crosstab", "--by", "gender", "--coders", "a"]);
     assert_eq!(
         v["crosstab"]["rows"][0]["counts"],
-        serde_json::json!(["<3", 0])
+        serde_json::json!(["<3", "<3"]),
+        "in groups of one participant even a 0 is hidden"
     );
+    assert_eq!(v["crosstab"]["totals"], serde_json::json!(["<3", "<3"]));
     assert_eq!(
         v["crosstab"]["rows"][0]["shares"],
-        serde_json::json!([null, 0.0])
+        serde_json::json!([null, null])
     );
     for fmt in ["table", "md", "csv"] {
         let out = report(

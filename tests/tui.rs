@@ -403,12 +403,12 @@ fn report_view_counts_codings_beside_survey_figures() {
     ui.keys("5");
     let s = ui.screen();
     assert!(
-        s.contains("passages (interviewees) · codings of tester") && s.contains("57.4%"),
+        s.contains("passages (interviewees) · tester · A") && s.contains("57.4%"),
         "{s}"
     );
     ui.keys("A");
     let s = ui.screen();
-    assert!(s.contains("codings of ana and boris"), "{s}");
+    assert!(s.contains("passages (interviewees) · ana+boris"), "{s}");
     // With both sample coders counted, fear.speaking_out has bars and co-occurrences show.
     let line = s
         .lines()
@@ -445,7 +445,7 @@ fn an_empty_co_occurrence_panel_says_why() {
     ui.keys("5");
     assert!(
         ui.screen()
-            .contains("no two codes share a passage in codings of tester"),
+            .contains("no two codes share a passage in the codings of tester"),
         "{}",
         ui.screen()
     );

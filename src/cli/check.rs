@@ -18,6 +18,28 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let all = intercode::codings::load_for_analysis(&ctx.project, None);
     problems.extend(intercode::codings::validate_all(&project, &all));
     problems.extend(all.problems.iter().cloned());
+    // The report settings and the redaction list: what a report would refuse, check names.
+    for e in [
+        intercode::report::Settings::load(&ctx.project).err(),
+        intercode::report::Redactions::load(&ctx.project).err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let intercode::Error::Data { location, message } = e {
+            problems.push(intercode::Problem::error(
+                location.path.clone(),
+                location.line,
+                message,
+            ));
+        } else {
+            problems.push(intercode::Problem::error(
+                intercode::report::settings::ANALYSIS_FILE,
+                None,
+                e.to_string(),
+            ));
+        }
+    }
     problems.sort_by(|a, b| {
         (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
     });

@@ -3,8 +3,10 @@
 
 use super::{inert, CmdResult, Context};
 use intercode::codings::{self, store::NewCoding, store::Session, Origin};
+use intercode::transcript::cuetext::data_safe;
 use intercode::{Error, Project};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::ops::Range;
 use std::process::ExitCode;
@@ -106,18 +108,20 @@ struct AddLine {
 }
 
 #[derive(Serialize)]
+/// One coding as listed; text fields made safe as data (see `data_safe`): a memo or quote
+/// never carries an escape sequence into a terminal or a spreadsheet.
 struct Row<'a> {
-    id: &'a str,
-    coder: &'a str,
-    interview: &'a str,
-    lang: &'a str,
+    id: Cow<'a, str>,
+    coder: Cow<'a, str>,
+    interview: Cow<'a, str>,
+    lang: Cow<'a, str>,
     start: usize,
     end: usize,
-    code: &'a str,
-    quote: &'a str,
-    memo: &'a str,
+    code: Cow<'a, str>,
+    quote: Cow<'a, str>,
+    memo: Cow<'a, str>,
     origin: &'a str,
-    created: &'a str,
+    created: Cow<'a, str>,
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
@@ -391,17 +395,17 @@ fn list(ctx: &Context, a: ListArgs, out: &mut dyn Write) -> CmdResult {
                     .is_none_or(|cs| cs.iter().any(|x| *x == c.code))
         })
         .map(|(f, c)| Row {
-            id: &c.id,
-            coder: &f.coder,
-            interview: &f.interview,
-            lang: &c.lang,
+            id: data_safe(&c.id),
+            coder: data_safe(&f.coder),
+            interview: data_safe(&f.interview),
+            lang: data_safe(&c.lang),
             start: c.start,
             end: c.end,
-            code: &c.code,
-            quote: c.quote.as_str(),
-            memo: &c.memo,
+            code: data_safe(&c.code),
+            quote: data_safe(c.quote.as_str()),
+            memo: data_safe(&c.memo),
             origin: c.origin.as_str(),
-            created: &c.created,
+            created: data_safe(&c.created),
         })
         .collect();
     match a.format {
@@ -436,18 +440,18 @@ fn list(ctx: &Context, a: ListArgs, out: &mut dyn Write) -> CmdResult {
                 writeln!(
                     out,
                     "{}  {:<8} {} {}  {:>6}..{:<6} {:<26} “{}”{}",
-                    &r.id[..r.id.len().min(13)],
-                    inert(r.coder),
-                    r.interview,
-                    r.lang,
+                    inert(&r.id.chars().take(13).collect::<String>()),
+                    inert(&r.coder),
+                    inert(&r.interview),
+                    inert(&r.lang),
                     r.start,
                     r.end,
-                    r.code,
-                    inert(&preview(r.quote)),
+                    inert(&r.code),
+                    inert(&preview(&r.quote)),
                     if r.memo.is_empty() {
                         String::new()
                     } else {
-                        format!("  [memo: {}]", inert(&preview(r.memo)))
+                        format!("  [memo: {}]", inert(&preview(&r.memo)))
                     }
                 )?;
             }

@@ -17,9 +17,20 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum Sub {
-    /// The code tree with the number of codings per code (all coders)
-    #[command(after_help = "Example:\n  intercode codebook list")]
-    List,
+    /// The code tree with the passages of each code (with its sub-codes), counted as
+    /// `intercode report frequencies` counts them
+    #[command(
+        after_help = "Examples:\n  intercode codebook list\n  intercode codebook list --coders ana"
+    )]
+    List {
+        /// Count these coders' codings (`consensus` alone: the reconciled coding); default as
+        /// in reports
+        #[arg(long, value_delimiter = ',', conflicts_with = "all_coders")]
+        coders: Vec<String>,
+        /// Count every coder's codings
+        #[arg(long)]
+        all_coders: bool,
+    },
     /// Add a code
     #[command(
         after_help = "Example:\n  intercode codebook add fear.family --parent fear --en \"Fear for family\" --ru \"Страх за семью\" --color '#e06666'"
@@ -87,11 +98,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
     let fail = |m: String| anyhow::Error::from(Error::usage(m));
     match args.command {
-        Sub::List => {
-            // The same passages as `report frequencies` (rolled up, default coder set).
+        Sub::List { coders, all_coders } => {
+            // The same passages as `report frequencies` (rolled up, the same coder set).
             let all = codings::load_for_analysis(&ctx.project, None);
             let settings = intercode::report::Settings::load(&ctx.project)?;
-            let set = intercode::report::CoderSet::default_for(&project, &all);
+            let set = intercode::report::CoderSet::choose(&project, &all, &coders, all_coders)
+                .map_err(fail)?;
             let an = intercode::report::analyse(&project, &all, &set, None, &settings);
             let n: HashMap<String, usize> = intercode::report::frequencies(&cb, &an)
                 .into_iter()

@@ -180,6 +180,19 @@ fn report(err: &anyhow::Error) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
         }
+        // JSON and CSV writers wrap the pipe's error in their own.
+        if let Some(j) = cause.downcast_ref::<serde_json::Error>() {
+            if j.io_error_kind() == Some(io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+        }
+        if let Some(c) = cause.downcast_ref::<csv::Error>() {
+            if let csv::ErrorKind::Io(e) = c.kind() {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+        }
     }
     eprintln!("intercode: {err:#}");
     let usage = err

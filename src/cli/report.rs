@@ -95,14 +95,21 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     // unless --lang is given.
     let text_lang = args.lang.clone().unwrap_or_else(|| "en".into());
     let an = report::analyse(&project, &all, &set, args.lang.as_deref(), &settings);
-    for d in &an.drifted {
+    // Drifted codings are named when they bear on what was asked (the code and its
+    // sub-codes, or everything).
+    let asked = args.code.as_deref().map(|c| cb.subtree_ids(c));
+    for d in an
+        .drifted
+        .iter()
+        .filter(|d| asked.as_ref().is_none_or(|ids| ids.contains(&d.code)))
+    {
         eprintln!(
             "intercode: left out: {}'s {} coding {} of {} ({}..{}) drifted; `intercode check` lists it",
             d.coder, d.lang, d.id, d.interview, d.start, d.end
         );
     }
     let cap = Caption {
-        coders: set.describe(),
+        coders: an.describe(),
         note: an.note(),
     };
     let subtree = args.code.as_deref().map(|c| cb.subtree_ids(c));
@@ -149,7 +156,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 .into());
             }
             let freq = report::frequency_table(&project, &an, &settings);
-            let mut c = report::crosstab_from(&project, &freq, &args.by);
+            let mut c = report::crosstab_from(&project, &freq, &args.by, &settings);
             c.rows.retain(|r| keep(&r.code));
             render::crosstab(&c, &cap, fmt)
         }

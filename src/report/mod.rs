@@ -69,16 +69,20 @@ pub fn cooccurrence(an: &Analysis) -> BTreeMap<(String, String), usize> {
 }
 
 /// A participant count in a breakdown by attribute: shown as `<3` (for a minimum of 3) when
-/// it is small enough to point at a person, in every format.
+/// it is small enough to point at a person, in every format. In a group smaller than the
+/// minimum every count is hidden, zero too (a 0 among one participant says what that
+/// participant did not say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
     pub n: usize,
     pub min: usize,
+    /// Participants with this attribute value.
+    pub group: usize,
 }
 
 impl Cell {
     pub fn suppressed(&self) -> bool {
-        self.n > 0 && self.n < self.min
+        (self.n > 0 && self.n < self.min) || (self.group < self.min && self.group > 0)
     }
 }
 
@@ -184,15 +188,20 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
         .filter(|n| settings.is_public(n))
         .collect();
     let empty = (0, 0, Vec::new());
-    // Every value of every public attribute appears, zeros too, so columns line up.
-    let mut values: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); names.len()];
+    // Every value of every public attribute appears, zeros too, so columns line up; `groups`
+    // holds how many participants have each value.
+    let mut groups: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); names.len()];
     for i in project.interviews.values() {
-        for (m, name) in values.iter_mut().zip(&names) {
+        for (m, name) in groups.iter_mut().zip(&names) {
             if let Some(v) = i.attributes.get(name.as_str()) {
-                m.entry(v.as_str()).or_default();
+                *m.entry(v.as_str()).or_default() += 1;
             }
         }
     }
+    let values: Vec<BTreeMap<&str, usize>> = groups
+        .iter()
+        .map(|m| m.keys().map(|k| (*k, 0)).collect())
+        .collect();
     cb.walk()
         .into_iter()
         .map(|r| {
@@ -208,13 +217,15 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
             let by_attribute: BTreeMap<String, BTreeMap<String, Cell>> = names
                 .iter()
                 .zip(counts)
-                .map(|(name, m)| {
+                .zip(&groups)
+                .map(|((name, m), group)| {
                     let m = m
                         .into_iter()
                         .map(|(v, n)| {
                             let cell = Cell {
                                 n,
                                 min: settings.min_cell,
+                                group: group.get(v).copied().unwrap_or(0),
                             };
                             (v.to_string(), cell)
                         })
@@ -249,8 +260,8 @@ pub fn frequency_table(project: &Project, an: &Analysis, settings: &Settings) ->
 pub struct Crosstab {
     pub attribute: String,
     pub values: Vec<String>,
-    /// Participants per value.
-    pub totals: Vec<usize>,
+    /// Participants per value (hidden, `<3`, below the minimum cell).
+    pub totals: Vec<Cell>,
     pub rows: Vec<CrosstabRow>,
 }
 
@@ -265,7 +276,12 @@ pub struct CrosstabRow {
 }
 
 /// The crosstab from frequencies already computed (they carry participants by attribute).
-pub fn crosstab_from(project: &Project, freq: &[FrequencyRow], attribute: &str) -> Crosstab {
+pub fn crosstab_from(
+    project: &Project,
+    freq: &[FrequencyRow],
+    attribute: &str,
+    settings: &Settings,
+) -> Crosstab {
     let values: Vec<String> = project
         .interviews
         .values()
@@ -293,7 +309,11 @@ pub fn crosstab_from(project: &Project, freq: &[FrequencyRow], attribute: &str) 
                         .get(attribute)
                         .and_then(|m| m.get(v))
                         .copied()
-                        .unwrap_or(Cell { n: 0, min: 0 })
+                        .unwrap_or(Cell {
+                            n: 0,
+                            min: 0,
+                            group: 0,
+                        })
                 })
                 .collect();
             let shares = counts
@@ -313,7 +333,14 @@ pub fn crosstab_from(project: &Project, freq: &[FrequencyRow], attribute: &str) 
     Crosstab {
         attribute: attribute.to_string(),
         values,
-        totals,
+        totals: totals
+            .into_iter()
+            .map(|t| Cell {
+                n: t,
+                min: settings.min_cell,
+                group: t,
+            })
+            .collect(),
         rows,
     }
 }
@@ -347,11 +374,16 @@ impl Redactions {
         }
     }
 
-    /// The names to hide in one interview's quotes.
-    pub fn terms(&self, project: &Project, interview: &str, settings: &Settings) -> Vec<String> {
+    /// The names to hide in every quote: every listed name (for all interviews and for each
+    /// one: a name listed under one interview is hidden wherever it occurs, since people and
+    /// places recur across interviews), every participant's pseudonym and every speaker
+    /// other than an interviewer.
+    pub fn terms(&self, project: &Project, settings: &Settings) -> Vec<String> {
         let mut t: Vec<String> = self.all.clone();
-        t.extend(self.interviews.get(interview).cloned().unwrap_or_default());
-        if let Some(i) = project.interviews.get(interview) {
+        for list in self.interviews.values() {
+            t.extend(list.iter().cloned());
+        }
+        for i in project.interviews.values() {
             t.extend(i.attributes.get("pseudonym").cloned());
             for v in i.versions.values() {
                 t.extend(
@@ -367,14 +399,9 @@ impl Redactions {
         t
     }
 
-    /// The redactor for one interview's quotes.
-    pub fn redactor(
-        &self,
-        project: &Project,
-        interview: &str,
-        settings: &Settings,
-    ) -> redact::Redactor {
-        redact::Redactor::new(&self.terms(project, interview, settings))
+    /// The redactor for every quote of the project.
+    pub fn redactor(&self, project: &Project, settings: &Settings) -> redact::Redactor {
+        redact::Redactor::new(&self.terms(project, settings))
     }
 }
 
@@ -452,32 +479,25 @@ pub fn quotes(
         an,
         code,
         lang,
-        redactions,
-        settings,
-        &mut HashMap::new(),
+        &redactions.redactor(project, settings),
     )
 }
 
-/// [`quotes`] with the interviews' redactors kept across calls (building one compiles every
-/// word form of every listed name).
-fn quotes_with<'p>(
-    project: &'p Project,
+/// [`quotes`] with a redactor built once (building one compiles every word form of every
+/// listed name).
+fn quotes_with(
+    project: &Project,
     an: &Analysis,
     code: &str,
     lang: &str,
-    redactions: &Redactions,
-    settings: &Settings,
-    redactors: &mut HashMap<&'p str, redact::Redactor>,
+    redactor: &redact::Redactor,
 ) -> Vec<Quote> {
     let mut out = Vec::new();
     for p in an.of_code(code) {
-        let Some((id, interview)) = project.interviews.get_key_value(p.interview) else {
+        let Some(interview) = project.interviews.get(p.interview) else {
             continue;
         };
-        let r = redactors
-            .entry(id.as_str())
-            .or_insert_with(|| redactions.redactor(project, id, settings));
-        if let Some(q) = passage_quote(interview, an, p, lang, r) {
+        if let Some(q) = passage_quote(interview, an, p, lang, redactor) {
             out.push(q);
         }
     }
@@ -606,25 +626,17 @@ pub fn themes(
         .map(|c| (c.code.clone(), c))
         .collect();
     let mut used: BTreeSet<(String, usize, String)> = BTreeSet::new();
-    let mut redactors = HashMap::new();
+    let redactor = redactions.redactor(project, settings);
     let mut out = Vec::new();
     for t in &survey.themes {
         for f in &t.figures {
             let c = freq.get(&f.code).cloned().unwrap_or_default();
             let mut quotes = Vec::new();
             if per_figure > 0 {
-                let fresh: Vec<Quote> = quotes_with(
-                    project,
-                    an,
-                    &f.code,
-                    lang,
-                    redactions,
-                    settings,
-                    &mut redactors,
-                )
-                .into_iter()
-                .filter(|q| !used.contains(&(q.interview.clone(), q.start, q.lang.clone())))
-                .collect();
+                let fresh: Vec<Quote> = quotes_with(project, an, &f.code, lang, &redactor)
+                    .into_iter()
+                    .filter(|q| !used.contains(&(q.interview.clone(), q.start, q.lang.clone())))
+                    .collect();
                 quotes = representative(&fresh, per_figure);
                 for q in &quotes {
                     used.insert((q.interview.clone(), q.start, q.lang.clone()));

@@ -52,30 +52,62 @@ impl CoderSet {
     /// The coder set a report counts when none is named: the consensus of the coders when
     /// any disagreement has been decided, otherwise every coder's codings.
     pub fn default_for(project: &Project, all: &AllCodings) -> CoderSet {
-        let coders = independent_coders(all);
         let has_consensus = all.files.iter().any(|f| f.coder == CONSENSUS)
             || crate::agreement::decisions_path(&project.root).exists();
-        if has_consensus && coders.len() >= 2 {
-            CoderSet::consensus(project, all, coders)
+        let reconciled = reconciled_coders(all);
+        if has_consensus && reconciled.len() == 2 {
+            CoderSet::consensus(project, all, reconciled)
         } else {
-            CoderSet::union(coders)
+            CoderSet::union(independent_coders(all))
         }
     }
 
-    /// The consensus of `coders`, with how far reconciling has come.
+    /// The consensus of `coders`, with how far reconciling has come. Disagreements are listed
+    /// per language version's segment; a segment and the aligned segments of the other
+    /// language are one disputed passage here, decided when either was decided.
     pub fn consensus(project: &Project, all: &AllCodings, coders: Vec<String>) -> CoderSet {
         let decided = crate::agreement::decided(&project.root);
-        let mut disputed: HashSet<(String, String, usize)> = decided.clone();
+        let mut units: Vec<(String, String, usize)> = decided.iter().cloned().collect();
         if coders.len() >= 2 {
             for d in crate::agreement::disagreements(project, all, &coders) {
-                disputed.insert((d.interview, d.lang, d.segment));
+                units.push((d.interview, d.lang, d.segment));
             }
+        }
+        units.sort();
+        units.dedup();
+        let index: HashMap<&(String, String, usize), usize> =
+            units.iter().enumerate().map(|(i, u)| (u, i)).collect();
+        let mut uf = UnionFind::new(units.len());
+        let mut aligners: HashMap<&str, Aligner> = HashMap::new();
+        for (k, (iv, lang, seg)) in units.iter().enumerate() {
+            let Some(interview) = project.interviews.get(iv) else {
+                continue;
+            };
+            let al = aligners
+                .entry(iv.as_str())
+                .or_insert_with(|| Aligner::new(interview));
+            let Some(li) = al.langs.iter().position(|l| l == lang) else {
+                continue;
+            };
+            if let Some((ol, segs)) = al.segments(li, *seg) {
+                for s in segs {
+                    let key = (iv.clone(), al.langs[ol].to_string(), s);
+                    if let Some(&j) = index.get(&key) {
+                        uf.union(k, j);
+                    }
+                }
+            }
+        }
+        let mut groups: HashMap<usize, bool> = HashMap::new();
+        for (k, u) in units.iter().enumerate() {
+            let g = groups.entry(uf.find(k)).or_default();
+            *g |= decided.contains(u);
         }
         CoderSet {
             kind: SetKind::Consensus,
             coders,
-            decided: decided.len(),
-            disputed: disputed.len(),
+            decided: groups.values().filter(|d| **d).count(),
+            disputed: groups.len(),
         }
     }
 
@@ -100,8 +132,20 @@ impl CoderSet {
                 known.iter().copied().collect::<Vec<_>>().join(", ")
             ));
         }
-        if named == [CONSENSUS] {
-            return Ok(CoderSet::consensus(project, all, independent_coders(all)));
+        // `consensus` alone: the pair reconciled in the Disagreements view; with other names:
+        // the consensus of those.
+        if named.iter().any(|c| c == CONSENSUS) {
+            let mut others: Vec<String> =
+                named.iter().filter(|c| *c != CONSENSUS).cloned().collect();
+            if others.is_empty() {
+                others = reconciled_coders(all);
+            }
+            others.sort();
+            others.dedup();
+            if others.len() < 2 {
+                return Err("a consensus needs two coders with codings".into());
+            }
+            return Ok(CoderSet::consensus(project, all, others));
         }
         Ok(CoderSet::union(named.to_vec()))
     }
@@ -120,6 +164,16 @@ impl CoderSet {
         }
     }
 
+    /// A short form for narrow places (a terminal panel's title): "ana+boris",
+    /// "consensus ana+boris 4/153".
+    pub fn short(&self) -> String {
+        let names = self.coders.join("+");
+        match self.kind {
+            SetKind::Union => names,
+            SetKind::Consensus => format!("consensus {names} {}/{}", self.decided, self.disputed),
+        }
+    }
+
     fn includes_file(&self, coder: &str) -> bool {
         self.coders.iter().any(|c| c == coder)
             || (self.kind == SetKind::Consensus && coder == CONSENSUS)
@@ -135,11 +189,18 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
-/// Every coder with codings, other than the consensus coder, sorted.
+/// The two coders the Disagreements view reconciles (and whose consensus reports count):
+/// the first two independent coders, by name.
+pub fn reconciled_coders(all: &AllCodings) -> Vec<String> {
+    independent_coders(all).into_iter().take(2).collect()
+}
+
+/// Every coder with at least one coding, other than the consensus coder, sorted.
 pub fn independent_coders(all: &AllCodings) -> Vec<String> {
     let mut c: Vec<String> = all
         .files
         .iter()
+        .filter(|f| !f.codings.is_empty())
         .map(|f| f.coder.clone())
         .filter(|c| c != CONSENSUS)
         .collect();
@@ -212,6 +273,15 @@ impl<'a> Analysis<'a> {
     /// Rolled-up passages of one code (with its sub-codes).
     pub fn of_code<'s>(&'s self, code: &'s str) -> impl Iterator<Item = &'s Passage<'a>> + 's {
         self.rolled.iter().filter(move |p| p.code == code)
+    }
+
+    /// Whose codings were counted, and in which language when only one: the caption of
+    /// every rendering.
+    pub fn describe(&self) -> String {
+        match &self.lang {
+            Some(l) => format!("{}, {l} codings only", self.set.describe()),
+            None => self.set.describe(),
+        }
     }
 
     /// One sentence on what was left out, for notes under tables ("" when nothing was).
@@ -717,6 +787,16 @@ impl<'i> Aligner<'i> {
             langs,
             alignment: alignment.flatten(),
         }
+    }
+
+    /// The segments of the other language aligned with segment `seg` of language `li`.
+    fn segments(&self, li: usize, seg: usize) -> Option<(usize, Range<usize>)> {
+        let al = self.alignment.as_ref()?;
+        Some(if li == 0 {
+            (1, al.other_side(seg))
+        } else {
+            (0, al.this_side(seg))
+        })
     }
 
     /// The other language's span aligned with segments `segs` of language `li`.

@@ -311,9 +311,16 @@ pub fn crosstab(c: &Crosstab, cap: &Caption, format: Format) -> String {
                     (
                         format!("{}: {v} (n={})", c.attribute, c.totals[k]),
                         palette[k % palette.len()].to_string(),
+                        // A hidden cell is NaN: drawn as its label, never as a bar.
                         c.rows
                             .iter()
-                            .map(|r| r.shares[k].unwrap_or(0.0) * 100.0)
+                            .map(|r| {
+                                if r.counts[k].suppressed() {
+                                    f64::NAN
+                                } else {
+                                    r.shares[k].unwrap_or(0.0) * 100.0
+                                }
+                            })
                             .collect(),
                     )
                 })
@@ -413,23 +420,19 @@ pub fn cooccurrence(
             serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
         }
         Format::Csv => {
-            // The matrix, with an empty diagonal so that R and pandas read numbers.
-            let mut header = vec!["code".to_string()];
-            header.extend(codes.iter().map(|(c, _)| c.clone()));
-            let body: Vec<Vec<String>> = codes
-                .iter()
-                .map(|(a, _)| {
-                    let mut row = vec![a.clone()];
-                    for (b, _) in codes {
-                        row.push(if a == b {
-                            String::new()
-                        } else {
-                            get(a, b).to_string()
-                        });
-                    }
-                    row
-                })
-                .collect();
+            // Tidy: one row per pair of codes (in tree order, zeros too) with the coder set.
+            let header = strings(&["coders", "code_a", "code_b", "passages"]);
+            let mut body = Vec::new();
+            for (i, (a, _)) in codes.iter().enumerate() {
+                for (b, _) in &codes[i + 1..] {
+                    body.push(vec![
+                        cap.coders.clone(),
+                        a.clone(),
+                        b.clone(),
+                        get(a, b).to_string(),
+                    ]);
+                }
+            }
             csv_table(&header, &body)
         }
         _ => {
@@ -469,7 +472,7 @@ pub fn quotes(code: &str, title: &str, qs: &[Quote], cap: &Caption, format: Form
         }
         Format::Md => {
             let mut s = format!(
-                "## {} ({} passages)\n\n*Coded by: {}.*{}\n\n",
+                "## {} ({} passages)\n\n*Counted: {}.*{}\n\n",
                 md_text(title),
                 qs.len(),
                 md_text(&cap.coders),
@@ -482,8 +485,18 @@ pub fn quotes(code: &str, title: &str, qs: &[Quote], cap: &Caption, format: Form
             for q in qs {
                 s += &quote_md(q);
                 if let (Some(l), Some(t)) = (&q.other_lang, &q.other_text) {
-                    let _ = writeln!(s, "Original ({l}): *{}*\n", md_text(t.trim()));
+                    let _ = writeln!(s, "Aligned {l} text: *{}*\n", md_text(t.trim()));
                 }
+                let _ = write!(
+                    s,
+                    "Code: {}; coded by {}.",
+                    md_text(&q.code),
+                    md_text(&q.coders.join(", "))
+                );
+                if !q.memo.is_empty() {
+                    let _ = write!(s, " Memo: {}", md_text(&q.memo));
+                }
+                s += "\n\n";
             }
             s
         }
@@ -534,15 +547,19 @@ pub fn quotes(code: &str, title: &str, qs: &[Quote], cap: &Caption, format: Form
             for q in qs {
                 let _ = write!(
                     s,
-                    "\n{} {} {} {}\n  {}\n",
+                    "\n{} {} {} {} (coded by {})\n  {}\n",
                     inert(&q.interview),
                     inert(&q.time),
                     inert(&q.attribution),
                     inert(&q.code),
+                    inert(&q.coders.join(", ")),
                     inert(&q.text)
                 );
                 if let Some(t) = &q.other_text {
                     let _ = writeln!(s, "  ⇄ {}", inert(t));
+                }
+                if !q.memo.is_empty() {
+                    let _ = writeln!(s, "  memo: {}", inert(&q.memo));
                 }
             }
             s
@@ -830,6 +847,7 @@ pub fn svg_bars(
     let max = series
         .iter()
         .flat_map(|(_, _, v)| v.iter().copied())
+        .filter(|v| !v.is_nan())
         .fold(0.0f64, f64::max)
         .max(1e-9);
     let mut s = String::new();
@@ -860,7 +878,9 @@ pub fn svg_bars(
         }
         for (k, (_, color, values)) in series.iter().enumerate() {
             let v = values.get(i).copied().unwrap_or(0.0);
-            let w = chart_w * v / max;
+            // NaN: a value hidden to protect participants (a cell under the minimum).
+            let hidden = v.is_nan();
+            let w = if hidden { 0.0 } else { chart_w * v / max };
             let y = y0 + k as f64 * bar_h;
             let _ = writeln!(
                 s,
@@ -868,7 +888,9 @@ pub fn svg_bars(
                 bar_h - 2.0,
                 xml(color)
             );
-            let shown = if unit == "%" {
+            let shown = if hidden {
+                "hidden (small group)".to_string()
+            } else if unit == "%" {
                 format!("{v:.0}%")
             } else {
                 format!("{v}")

@@ -89,6 +89,21 @@ pub fn inert(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text kept as data (JSON, CSV) but never carrying what a terminal or a viewer would act
+/// on: line breaks and tabs stay, other control characters (ESC, C1) and bidirectional
+/// controls become U+FFFD.
+pub fn data_safe(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(c);
+    if s.chars().any(bad) {
+        s.chars()
+            .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// Unicode's explicit bidirectional formatting characters.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

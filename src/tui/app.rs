@@ -159,10 +159,14 @@ pub struct ReportData {
     pub everyone: Vec<crate::report::CodeCount>,
     /// Whose codings `everyone` counts, in words.
     pub everyone_set: String,
+    /// The same, short, for a panel title.
+    pub everyone_short: String,
     /// The counts the report shows (yours or the default set's).
     pub shown: Vec<crate::report::CodeCount>,
     /// Whose codings `shown` counts, in words, with what was left out.
     pub shown_set: String,
+    /// The same, short, for a panel title.
+    pub shown_short: String,
     pub themes: Vec<crate::report::FigureEvidence>,
     /// Co-occurring code pairs, most frequent first.
     pub pairs: Vec<((String, String), usize)>,
@@ -344,9 +348,9 @@ impl App {
         let describe = |an: &crate::report::Analysis| {
             let note = an.note();
             if note.is_empty() {
-                an.set.describe()
+                an.describe()
             } else {
-                format!("{}; {note}", an.set.describe())
+                format!("{}; {note}", an.describe())
             }
         };
         let mut pairs: Vec<((String, String), usize)> =
@@ -391,8 +395,10 @@ impl App {
         self.report_cache = Some(ReportData {
             everyone: crate::report::frequencies(cb, &everyone_an),
             everyone_set: describe(&everyone_an),
+            everyone_short: everyone_an.set.short(),
             shown: crate::report::frequencies(cb, shown),
             shown_set: describe(shown),
+            shown_short: shown.set.short(),
             themes: crate::report::themes(&self.project, shown, "en", 0, &no_names, &settings),
             pairs,
             agreement,
@@ -1409,20 +1415,27 @@ impl App {
         let merged = r.is_ok();
         self.after_codebook_change(r, msg);
         if merged {
-            let all = codings::load_for_analysis(&self.root, None);
-            self.mine.clear();
-            self.others = AllCodings {
-                files: Vec::new(),
-                problems: all.problems,
-            };
-            for f in all.files {
-                if f.coder == self.coder {
-                    self.mine.insert(f.interview.clone(), f.codings);
-                } else {
-                    self.others.files.push(f);
-                }
+            self.reload_codings();
+        }
+    }
+
+    /// Reads every coder's codings again (after a change that wrote other coders' files: a
+    /// merge, a decision saved as the consensus coder), and recounts.
+    fn reload_codings(&mut self) {
+        let all = codings::load_for_analysis(&self.root, None);
+        self.mine.clear();
+        self.others = AllCodings {
+            files: Vec::new(),
+            problems: all.problems,
+        };
+        for f in all.files {
+            if f.coder == self.coder {
+                self.mine.insert(f.interview.clone(), f.codings);
+            } else {
+                self.others.files.push(f);
             }
         }
+        self.report_cache = None;
     }
 
     fn codebook_action(&mut self, a: Action) {
@@ -1584,19 +1597,13 @@ impl App {
     /// they disagree on that the consensus coder has not decided yet.
     pub fn refresh_disputes(&mut self) {
         let all = self.all_codings(true);
-        let mut coders: Vec<String> = all
-            .files
-            .iter()
-            .map(|f| f.coder.clone())
-            .filter(|c| c != CONSENSUS)
-            .collect();
-        coders.sort();
-        coders.dedup();
+        // The same pair whose consensus the reports count.
+        let coders = crate::report::passages::reconciled_coders(&all);
         if coders.len() < 2 {
             self.set_status("disagreements need two coders with codings");
             return;
         }
-        self.compared = coders.into_iter().take(2).collect();
+        self.compared = coders;
         let decided = crate::agreement::decided(&self.root);
         self.disputes = crate::agreement::disagreements(&self.project, &all, &self.compared)
             .into_iter()
@@ -1669,6 +1676,9 @@ impl App {
             Decision::Second => self.compared[1].clone(),
             Decision::Neither => "neither".to_string(),
         };
+        // The consensus coder's file changed on disk: the counts must show it.
+        drop(session);
+        self.reload_codings();
         self.disputes.remove(self.disputes_selected);
         self.disputes_selected = self
             .disputes_selected

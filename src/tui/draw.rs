@@ -542,31 +542,34 @@ impl App {
         let [left, right] =
             Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
         let max = freq.iter().map(|c| c.passages).max().unwrap_or(1).max(1);
-        let bar_w = (left.width as usize).saturating_sub(46).max(4);
+        // The numbers always fit: the code column gives way first, then the bar.
+        let inner = (left.width as usize).saturating_sub(2);
+        let total = self.project.interviews.len();
+        let suffix_w = freq
+            .iter()
+            .map(|c| format!(" {} ({}/{total})", c.passages, c.interviews).len())
+            .max()
+            .unwrap_or(0);
+        let label_w = 28.min(inner.saturating_sub(suffix_w + 1) * 2 / 3).max(8);
+        let bar_w = inner.saturating_sub(label_w + 1 + suffix_w);
         let mut lines = Vec::new();
         for c in freq {
             let n = c.passages * bar_w / max;
             let color = cb.find(&c.code).map(|x| x.color.as_str());
+            let label: String = format!("{}{}", "  ".repeat(c.depth), inert(&c.code))
+                .chars()
+                .take(label_w)
+                .collect();
             lines.push(Line::from(vec![
-                Span::raw(format!(
-                    "{}{:<w$} ",
-                    "  ".repeat(c.depth),
-                    c.code,
-                    w = 28usize.saturating_sub(2 * c.depth)
-                )),
+                Span::raw(format!("{label:<label_w$} ")),
                 Span::styled("█".repeat(n), self.fg(color)),
-                Span::raw(format!(
-                    " {} ({}/{})",
-                    c.passages,
-                    c.interviews,
-                    self.project.interviews.len()
-                )),
+                Span::raw(format!(" {} ({}/{total})", c.passages, c.interviews)),
             ]));
         }
-        let who = inert(&data.shown_set).into_owned();
+        let who = inert(&data.shown_short).into_owned();
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(format!(" passages (interviewees) · {who} · A toggles "));
+            .title(format!(" passages (interviewees) · {who} · A "));
         // `j`/`k` scroll both long panels; each stops at its own last page, so reading the
         // survey figures further down never leaves the code list blank.
         let left_max = lines
@@ -606,7 +609,7 @@ impl App {
         }
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(" survey figure · interview evidence · j/k scroll ");
+            .title(format!(" survey figure · interviews ({who}) · j/k "));
         // Rows after wrapping, over-estimated a little (words wrap before the edge), so that
         // the last figure can always be scrolled into view.
         let inner_w = (themes.width.saturating_sub(2) as usize).max(1);
@@ -631,12 +634,12 @@ impl App {
             .collect();
         if c_lines.is_empty() {
             c_lines.push(Line::raw(format!(
-                " no two codes share a passage in {who} yet"
+                " no two codes share a passage in the codings of {who} yet"
             )));
         }
         let block = Block::default()
             .borders(Borders::ALL)
-            .title(" co-occurring codes (overlapping passages) ");
+            .title(format!(" co-occurring codes · {who} "));
         f.render_widget(Paragraph::new(c_lines).block(block), co);
     }
 
