@@ -335,6 +335,11 @@ fn children<'a, 'i>(
 }
 
 /// Reads `<Codes>` into codes with ids derived from names; returns GUID -> id.
+/// How deep codes may nest on import: far more than any codebook uses, and well inside what
+/// the codebook file (JSON, nested two levels per code) can be read back with.
+pub const MAX_CODE_DEPTH: usize = 16;
+
+#[allow(clippy::too_many_arguments)]
 fn read_codes(
     codes: roxmltree::Node,
     parent: Option<&str>,
@@ -343,9 +348,23 @@ fn read_codes(
     ids: &mut HashMap<String, String>,
     mapping: &mut Vec<(String, String)>,
     used: &mut std::collections::HashSet<String>,
-) {
+    depth: usize,
+) -> Result<(), String> {
+    if depth >= MAX_CODE_DEPTH && children(codes, "Code").next().is_some() {
+        return Err(format!(
+            "codes are nested more than {MAX_CODE_DEPTH} levels deep (under `{}`); intercode keeps \
+             codebooks to {MAX_CODE_DEPTH} levels",
+            path.trim_start_matches('/')
+        ));
+    }
     for n in children(codes, "Code") {
-        let name = n.attribute("name").unwrap_or("code").to_string();
+        // A code without a name still gets one a person can read and rename.
+        let name = n
+            .attribute("name")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("unnamed code")
+            .to_string();
         let base = match parent {
             Some(p) => format!("{p}.{}", slug(&name)),
             None => slug(&name),
@@ -401,9 +420,19 @@ fn read_codes(
             rules: BTreeMap::new(),
             children: Vec::new(),
         };
-        read_codes(n, Some(&id), &full, &mut code.children, ids, mapping, used);
+        read_codes(
+            n,
+            Some(&id),
+            &full,
+            &mut code.children,
+            ids,
+            mapping,
+            used,
+            depth + 1,
+        )?;
         out.push(code);
     }
+    Ok(())
 }
 
 fn parse_xml<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, String> {
@@ -435,7 +464,8 @@ pub fn read_qdc(text: &str) -> Result<Imported, String> {
         &mut HashMap::new(),
         &mut imp.mapping,
         &mut Default::default(),
-    );
+        0,
+    )?;
     imp.codebook = Some(Codebook {
         version: 1,
         codes: out,
@@ -452,6 +482,21 @@ pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, String> {
 pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a zip archive: {e}"))?;
+    // The sizes the archive declares are checked before anything is inflated (a zip bomb is
+    // refused without spending its memory); the reads below still stop at the limit, since
+    // declared sizes can lie.
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            declared = declared.saturating_add(f.size());
+        }
+    }
+    if declared > limit {
+        return Err(format!(
+            "the archive expands to more than {} MB; refusing it (a zip bomb?)",
+            limit / 1024 / 1024
+        ));
+    }
     let mut entries: HashMap<String, Vec<u8>> = HashMap::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
@@ -502,9 +547,16 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
             } else {
                 format!("sources/{p}")
             };
-            entries
-                .get(&key)
-                .map(|b| strip_bom(String::from_utf8_lossy(b).into_owned()))
+            // REFI-QDA sources are UTF-8; anything else would be imported as mojibake.
+            entries.get(&key).map(|b| {
+                String::from_utf8(b.clone()).map(strip_bom).map_err(|e| {
+                    format!(
+                        "is not UTF-8 (invalid bytes at byte {}); convert it to UTF-8 in the tool \
+                         that made the archive",
+                        e.utf8_error().valid_up_to()
+                    )
+                })
+            })
         },
         false,
     )
@@ -519,7 +571,7 @@ pub fn read_qde(qde: &str) -> Result<Imported, String> {
 /// Reads `project.qde` with a way to fetch internal source files.
 pub fn read_project(
     qde: &str,
-    source: impl Fn(&str) -> Option<String>,
+    source: impl Fn(&str) -> Option<Result<String, String>>,
     lenient: bool,
 ) -> Result<Imported, String> {
     let doc = parse_xml(qde, "project.qde")?;
@@ -542,7 +594,8 @@ pub fn read_project(
             &mut code_ids,
             &mut imp.mapping,
             &mut Default::default(),
-        );
+            0,
+        )?;
         imp.codebook = Some(Codebook {
             version: 1,
             codes: out,
@@ -588,7 +641,8 @@ pub fn read_project(
         ) {
             (Some(t), _) => t.to_string(),
             (None, Some(p)) => match source(p) {
-                Some(t) => t,
+                Some(Ok(t)) => t,
+                Some(Err(why)) => return Err(format!("source `{name}` (`{p}`) {why}")),
                 None if lenient => {
                     imp.warnings.push(format!("source `{name}`: its text file `{p}` is not here; its codings were left out"));
                     continue;

@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 
 /// The journal folder, relative to the project.
 pub const JOURNAL_DIR: &str = ".intercode-journal";
+/// Where imports keep the files they replaced, relative to the project.
+pub const BACKUP_DIR: &str = ".intercode-backup";
 const MANIFEST: &str = "manifest.tsv";
 const COMMITTED: &str = "COMMITTED";
 const LOCK: &str = ".lock";
@@ -47,6 +49,27 @@ impl Change {
 
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty()
+    }
+
+    /// Copies every file this change will replace into `.intercode-backup/<stamp>/`, under
+    /// its path in the project, before anything is written; returns that folder (`None` when
+    /// nothing is replaced). Imports keep what they replace this way, to be copied back.
+    pub fn back_up(&self, root: &Path, stamp: &str) -> Result<Option<PathBuf>> {
+        let dir = root.join(BACKUP_DIR).join(stamp);
+        let mut any = false;
+        for (rel, _) in &self.writes {
+            let from = root.join(rel);
+            if !from.is_file() {
+                continue;
+            }
+            let to = dir.join(rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+            any = true;
+        }
+        Ok(any.then_some(dir))
     }
 
     /// Writes every file, all or nothing (see the module notes).

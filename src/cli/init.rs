@@ -52,7 +52,7 @@ pub fn run(_ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     if !gitignore.exists() {
         fsutil::write_atomic(
             &gitignore,
-            b"# search index and other caches; safe to delete\n.intercode/\n# a change in flight (not a cache) and temporary files of interrupted writes\n.intercode-journal/\n.intercode-tmp-*\n# a coder's session lock\ncodings/*/.lock\n",
+            b"# search index and other caches; safe to delete\n.intercode/\n# a change in flight (not a cache) and temporary files of interrupted writes\n.intercode-journal/\n.intercode-tmp-*\n# files an import replaced, kept to copy back\n.intercode-backup/\n# a coder's session lock\ncodings/*/.lock\n",
         )?;
     }
     writeln!(out, "Created an intercode project in {}", dir.display())?;

@@ -56,6 +56,8 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> CmdResult
 
 pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult {
     Project::ensure_project_dir(&ctx.project)?;
+    // Held from reading the project to writing it: nothing written in between is lost.
+    let project_lock = intercode::txn::ProjectLock::take(&ctx.project)?;
     let (project, _) = Project::load(&ctx.project)?;
     let bytes = std::fs::read(&args.file).map_err(|e| Error::io(&args.file, e))?;
     let ext = args
@@ -197,26 +199,44 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
         Some(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
     };
 
+    // Every file is written in one transaction, under the project's write lock and the
+    // lock of every coder whose files it writes; what it replaces is kept first.
+    let mut coders: Vec<&str> = imp.codings.iter().map(|f| f.coder.as_str()).collect();
+    coders.sort_unstable();
+    coders.dedup();
+    let _coder_locks = coders
+        .iter()
+        .map(|c| codings::lock_coder(&ctx.project, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rel = |p: &std::path::Path| p.strip_prefix(&ctx.project).unwrap_or(p).to_path_buf();
+    let mut change = intercode::txn::Change::new();
     if imp.codebook.is_some() {
-        codebook.save(&ctx.project.join(CODEBOOK_FILE))?;
+        change.write(CODEBOOK_FILE, codebook.to_json());
     }
     if let Some(csv) = participants {
-        fsutil::write_atomic(
-            &ctx.project.join(intercode::project::PARTICIPANTS_FILE),
-            &csv,
-        )?;
+        change.write(intercode::project::PARTICIPANTS_FILE, csv);
     }
     for (path, vtt) in &vtts {
-        fsutil::write_atomic(path, vtt.as_bytes())?;
+        change.write(rel(path), vtt.as_bytes());
     }
     for f in &imp.codings {
         let mut f = f.clone();
         f.sort();
-        fsutil::write_atomic(
-            &codings::coding_path(&ctx.project, &f.coder, &f.interview),
-            f.to_json()?.as_bytes(),
-        )?;
+        change.write(
+            rel(&codings::coding_path(&ctx.project, &f.coder, &f.interview)),
+            f.to_json()?,
+        );
     }
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .replace(':', "-");
+    if let Some(dir) = change.back_up(&ctx.project, &stamp)? {
+        eprintln!(
+            "the files this import replaces are kept in {}; copy them back to undo it",
+            dir.display()
+        );
+    }
+    change.commit_under(&project_lock, &ctx.project, &mut |_| {})?;
     for w in &imp.warnings {
         eprintln!("warning: {w}");
     }

@@ -326,7 +326,13 @@ pub fn aligned_span(
     Ok((other.to_string(), start..end))
 }
 
-/// What [`recode`] does with a coding's code.
+/// Takes a coder's lock (as a session does), for a command that writes that coder's files
+/// without a session (an import); released when the returned file is dropped.
+pub fn lock_coder(root: &Path, coder: &str) -> Result<std::fs::File> {
+    store::lock(root, coder)
+}
+
+/// What [`recode_into`] does with a coding's code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recode {
     Keep,
