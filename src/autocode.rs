@@ -79,10 +79,14 @@ pub fn compile(codebook: &Codebook) -> Result<Vec<Rule>> {
                         word_regex(source.trim())
                     };
                 let regex = Regex::new(&pattern).map_err(|e| {
-                    Error::usage(format!(
-                        "code `{}`: rule `{source}` ({lang}) does not compile: {e}",
-                        r.code.id
-                    ))
+                    Error::data(
+                        crate::project::CODEBOOK_FILE,
+                        None,
+                        format!(
+                            "code `{}`: rule `{source}` ({lang}) does not compile: {e}",
+                            r.code.id
+                        ),
+                    )
                 })?;
                 rules.push(Rule {
                     code: r.code.id.clone(),

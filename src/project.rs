@@ -344,6 +344,14 @@ fn load_participants(
 ) -> Vec<String> {
     let path = root.join(PARTICIPANTS_FILE);
     let shown = Path::new(PARTICIPANTS_FILE);
+    if path.exists() && !path.is_file() {
+        problems.push(Problem::error(
+            shown,
+            None,
+            "is not a file (a folder?): it must be a CSV file with an `id` column",
+        ));
+        return Vec::new();
+    }
     if !path.is_file() {
         if !interviews.is_empty() {
             problems.push(Problem::warning(shown, None, "missing: without it, reports cannot attribute quotes or break counts down by participant"));
@@ -424,6 +432,10 @@ fn load_participants(
         }
         let line = rec.position().map(|p| p.line() as usize);
         let id = rec.get(id_col).unwrap_or_default().to_string();
+        if id.is_empty() {
+            problems.push(Problem::error(shown, line, "a row without an interview id"));
+            continue;
+        }
         if !seen.insert(id.clone()) {
             problems.push(Problem::error(
                 shown,

@@ -210,3 +210,66 @@ fn a_killed_import_is_wholly_done_or_wholly_undone() {
     eprintln!("50 kills: {done} imports wholly done, {undone} wholly undone");
     assert!(done > 0 && undone > 0);
 }
+
+/// What a command would refuse, `check` names: duplicate and empty coding ids, a `created`
+/// that is not a time, a participant row without an id, `participants.csv` as a folder, a
+/// regex rule too big to compile.
+#[test]
+fn check_names_what_commands_would_refuse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = new_project(tmp.path(), "p");
+    std::fs::write(
+        dir.join("transcripts/I1.en.vtt"),
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nA: hello there\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("codings/a")).unwrap();
+    let coding = |id: &str, created: &str| {
+        format!(
+            r#"{{"id":"{id}","lang":"en","start":0,"end":5,"code":"fear","quote":"hello","memo":"","created":"{created}","origin":"manual"}}"#
+        )
+    };
+    std::fs::write(
+        dir.join("codings/a/I1.json"),
+        format!(
+            "{{\"version\":1,\"coder\":\"a\",\"interview\":\"I1\",\"codings\":[\n{},\n{},\n{},\n{}\n]}}\n",
+            coding("x1", "2026-11-22T10:00:00Z"),
+            coding("x1", "2026-11-22T10:00:00Z"),
+            coding("", "2026-11-22T10:00:00Z"),
+            coding("x2", "yesterday")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("transcripts/participants.csv"),
+        "id,gender\nI1,female\n,male\n",
+    )
+    .unwrap();
+    let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
+    let cb = cb.replacen(
+        "\"rules\": {",
+        "\"rules\": {\"de\": [\"/(a{1000}){1000}(b{1000}){1000}/\"],",
+        1,
+    );
+    std::fs::write(dir.join("codebook/codebook.json"), cb).unwrap();
+    let o = run(&dir, &["check"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    for expected in [
+        "codings/a/I1.json:3: error: coding id `x1` is used twice",
+        "codings/a/I1.json:4: error: a coding without an id",
+        "codings/a/I1.json:5: error: coding x2: `created` is `yesterday`",
+        "transcripts/participants.csv:3: error: a row without an interview id",
+        "codebook/codebook.json",
+        "does not compile",
+    ] {
+        assert!(out.contains(expected), "`{expected}` not in:\n{out}");
+    }
+    std::fs::remove_file(dir.join("transcripts/participants.csv")).unwrap();
+    std::fs::create_dir(dir.join("transcripts/participants.csv")).unwrap();
+    let out = text(&run(&dir, &["check"]));
+    assert!(
+        out.contains("participants.csv: error: is not a file"),
+        "{out}"
+    );
+}

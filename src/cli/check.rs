@@ -18,6 +18,18 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let all = intercode::codings::load_for_analysis(&ctx.project, None);
     problems.extend(intercode::codings::validate_all(&project, &all));
     problems.extend(all.problems.iter().cloned());
+    // Rules compiled as `autocode` compiles them (loading only parses them: compiling every
+    // rule on every load would cost every command).
+    if let Some(cb) = &project.codebook {
+        if let Err(intercode::Error::Data { location, message }) = intercode::autocode::compile(cb)
+        {
+            problems.push(intercode::Problem::error(
+                location.path,
+                location.line,
+                message,
+            ));
+        }
+    }
     // The report settings and the redaction list: what a report would refuse, check names.
     for e in [
         intercode::report::Settings::load(&ctx.project).err(),

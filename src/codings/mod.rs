@@ -591,14 +591,56 @@ fn read_checked(
     Ok(f)
 }
 
+/// Whether `s` is an ISO 8601 date and time (`2026-11-22T10:00:00Z`, with or without
+/// fractions and a zone, as REFI-QDA tools write them). An empty `created` means unknown.
+fn is_date_time(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$",
+        )
+        .expect("a fixed pattern")
+    })
+    .is_match(s)
+}
+
 /// Checks every coding of every coder against the project: interview, language, code and
 /// span must exist, and the quote must still match (drift). Returns problems to report.
 pub fn validate_all(project: &Project, all: &AllCodings) -> Vec<Problem> {
     let mut problems = Vec::new();
+    // Ids identify a coding for `code rm`, undo and exchange: one per coding, per coder.
+    let mut ids: std::collections::HashMap<(&str, &str), PathBuf> = Default::default();
     for f in &all.files {
         let shown = PathBuf::from(CODINGS_DIR)
             .join(&f.coder)
             .join(format!("{}.json", f.interview));
+        for (k, c) in f.codings.iter().enumerate() {
+            let line = Some(k + 2);
+            if c.id.trim().is_empty() {
+                problems.push(Problem::error(&shown, line, "a coding without an id"));
+            } else if let Some(first) = ids.insert((&f.coder, &c.id), shown.clone()) {
+                problems.push(Problem::error(
+                    &shown,
+                    line,
+                    format!(
+                        "coding id `{}` is used twice by coder `{}` (also in {})",
+                        c.id,
+                        f.coder,
+                        first.display()
+                    ),
+                ));
+            }
+            if !c.created.is_empty() && !is_date_time(&c.created) {
+                problems.push(Problem::error(
+                    &shown,
+                    line,
+                    format!(
+                        "coding {}: `created` is `{}`, not a time like 2026-11-22T10:00:00Z",
+                        c.id, c.created
+                    ),
+                ));
+            }
+        }
         let Some(interview) = project.interviews.get(&f.interview) else {
             problems.push(Problem::error(
                 &shown,
