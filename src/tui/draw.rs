@@ -377,11 +377,11 @@ impl App {
             .codebook_selected
             .saturating_sub((left.height as usize).saturating_sub(3));
         let block = Block::default().borders(Borders::ALL).title(format!(
-            " codes · passages of {} · a add · r rename · M move · + merge ",
+            " codes · passages of {} · a r M + ",
             inert(
                 self.report_cache
                     .as_ref()
-                    .map_or("", |r| r.everyone_set.as_str())
+                    .map_or("", |r| r.everyone_short.as_str())
             )
         ));
         f.render_widget(
