@@ -34,6 +34,15 @@ fn read_survey(root: &Path, cb: &Codebook) -> Result<Option<Survey>> {
         .map_err(problem)
 }
 
+/// The start of every edit: the project's write lock, the codebook as it is on disk now, and
+/// whether it differs from the copy the caller knew.
+fn begin(root: &Path, known: Option<&Codebook>) -> Result<(ProjectLock, Codebook, bool)> {
+    let lock = ProjectLock::take(root)?;
+    let cb = read_codebook(root)?;
+    let was_newer = known.is_some_and(|k| *k != cb);
+    Ok((lock, cb, was_newer))
+}
+
 /// What an edit found and did.
 #[derive(Debug, Clone)]
 pub struct Edited {
@@ -59,9 +68,7 @@ pub fn edit_codebook(
     known: Option<&Codebook>,
     edit: impl FnOnce(&mut Codebook) -> std::result::Result<(), String>,
 ) -> Result<Edited> {
-    let lock = ProjectLock::take(root)?;
-    let mut cb = read_codebook(root)?;
-    let was_newer = known.is_some_and(|k| *k != cb);
+    let (lock, mut cb, was_newer) = begin(root, known)?;
     edit(&mut cb).map_err(Error::usage)?;
     let survey = read_survey(root, &cb)?;
     let mut change = Change::new();
@@ -96,9 +103,7 @@ pub fn merge_codes_with(
     into: &str,
     hook: &mut dyn FnMut(&str),
 ) -> Result<Edited> {
-    let lock = ProjectLock::take(root)?;
-    let mut cb = read_codebook(root)?;
-    let was_newer = known.is_some_and(|k| *k != cb);
+    let (lock, mut cb, was_newer) = begin(root, known)?;
     cb.merge(from, into).map_err(Error::usage)?;
     let mut survey = read_survey(root, &cb)?;
     let links = survey
@@ -138,9 +143,7 @@ pub fn delete_code(
     reassign: Option<&str>,
     remove: bool,
 ) -> Result<Edited> {
-    let lock = ProjectLock::take(root)?;
-    let mut cb = read_codebook(root)?;
-    let was_newer = known.is_some_and(|k| *k != cb);
+    let (lock, mut cb, was_newer) = begin(root, known)?;
     let doomed = cb.subtree_ids(id);
     if doomed.is_empty() {
         return Err(Error::usage(format!("unknown code `{id}`")));

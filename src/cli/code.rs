@@ -194,6 +194,25 @@ fn resolve_span(
     }
 }
 
+/// Adds `new` unless this coder has the same coding (the same span, or with `overlapping` any
+/// span that overlaps it).
+fn add_unless_there(
+    session: &mut Session,
+    project: &Project,
+    new: NewCoding,
+    overlapping: bool,
+) -> intercode::Result<Made> {
+    let there =
+        session.same_coding(&new.interview, &new.lang, &new.span, &new.code, overlapping)?;
+    Ok(match there {
+        Some(coding) => Made { coding, new: false },
+        None => Made {
+            coding: session.add(project, new)?,
+            new: true,
+        },
+    })
+}
+
 /// A coding asked for, and whether it was made now or was there already.
 struct Made {
     coding: intercode::codings::Coding,
@@ -224,41 +243,34 @@ fn add_one(
     } else {
         None
     };
-    match session.same_coding(interview, lang, &span, code, false)? {
-        Some(coding) => made.push(Made { coding, new: false }),
-        None => made.push(Made {
-            coding: session.add(
-                project,
-                NewCoding {
-                    interview: interview.into(),
-                    lang: lang.into(),
-                    span,
-                    code: code.into(),
-                    memo: memo.into(),
-                    origin: Origin::Manual,
-                },
-            )?,
-            new: true,
-        }),
-    }
+    made.push(add_unless_there(
+        session,
+        project,
+        NewCoding {
+            interview: interview.into(),
+            lang: lang.into(),
+            span,
+            code: code.into(),
+            memo: memo.into(),
+            origin: Origin::Manual,
+        },
+        false,
+    )?);
     if let Some((other, span)) = copy_to {
-        match session.same_coding(interview, &other, &span, code, true)? {
-            Some(coding) => made.push(Made { coding, new: false }),
-            None => made.push(Made {
-                coding: session.add(
-                    project,
-                    NewCoding {
-                        interview: interview.into(),
-                        lang: other,
-                        span,
-                        code: code.into(),
-                        memo: memo.into(),
-                        origin: Origin::Copied,
-                    },
-                )?,
-                new: true,
-            }),
-        }
+        // The copy is "there" when the other language has the code anywhere on the passage.
+        made.push(add_unless_there(
+            session,
+            project,
+            NewCoding {
+                interview: interview.into(),
+                lang: other,
+                span,
+                code: code.into(),
+                memo: memo.into(),
+                origin: Origin::Copied,
+            },
+            true,
+        )?);
     }
     Ok(made)
 }

@@ -2,7 +2,7 @@
 //! UTF-8 file into `transcripts/ID.LANG.EXT`. Nothing is written unless every file is good,
 //! and nothing is overwritten without `--force`.
 
-use super::{CmdResult, Context};
+use super::{inert, CmdResult, Context};
 use intercode::project::{
     is_valid_interview_id, is_valid_lang, split_transcript_name, TRANSCRIPTS_DIR,
     TRANSCRIPT_EXTENSIONS,
@@ -134,7 +134,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             format_clock(t.duration_ms()),
         )?;
         for (line, msg) in &p.imported.warnings {
-            eprintln!("{}:{line}: warning: {msg}", p.source.display());
+            // The message may quote the file's own text (a timing line): made inert.
+            eprintln!(
+                "{}:{line}: warning: {}",
+                inert(&p.source.display().to_string()),
+                inert(msg)
+            );
         }
     }
     // Keep an existing search index current, so the new text is searchable at once.
