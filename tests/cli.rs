@@ -335,10 +335,15 @@ fn a_closed_pipe_exits_quietly() {
 #[test]
 fn transcript_text_cannot_drive_the_terminal() {
     let (_tmp, dir) = new_project();
-    let evil = "WEBVTT\n\n00:01.000 --> 00:02.000\nEve: \u{1b}[2J\u{1b}]0;owned\u{7}hello\n";
+    let evil = "WEBVTT\n\n00:01.000 --> 00:02.000\nEve: plain words \u{1b}[2J\u{1b}]0;owned\u{7}hello \u{202e}dlrow\u{9b}31m\n";
     std::fs::write(dir.join("transcripts/P01.en.vtt"), evil).unwrap();
-    let o = run(&dir, &["transcript", "P01"]);
-    assert!(o.status.success());
-    assert!(!o.stdout.contains(&0x1b) && !o.stdout.contains(&0x07));
-    assert!(stdout(&o).contains("hello"));
+    for args in [&["transcript", "P01"][..], &["search", "plain"]] {
+        let o = run(&dir, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("hello"), "{args:?}: {out}");
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+            assert!(!out.contains(bad), "{args:?} printed {bad:?}: {out}");
+        }
+    }
 }

@@ -117,3 +117,54 @@ proptest! {
         }
     }
 }
+
+/// The sample's codebook and project as REFI-QDA XML, to mutate.
+fn refi_texts() -> (String, String) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (project, _) = Project::load(repo).unwrap();
+    let all = codings::load_all(repo, None);
+    let qdc = intercode::refi::export_qdc(project.codebook.as_ref().unwrap());
+    let (qde, _) = intercode::refi::export_project(&project, &all);
+    (qdc, qde)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// REFI-QDA files from other tools: no mutation of a real one makes the reader panic,
+    /// abort or recurse without bound.
+    #[test]
+    fn no_refi_file_makes_the_reader_panic(
+        which in 0..2usize,
+        edits in proptest::collection::vec((0.0f64..1.0, 0usize..60, prop_oneof![
+            Just("<Code name=\"x\" guid=\"1\">".to_string()),
+            Just("</Code>".to_string()),
+            Just("<PlainTextSelection startPosition=\"-5\" endPosition=\"99999999\">".to_string()),
+            Just("guid=\"\"".to_string()),
+            Just("&#0;&#xD800;".to_string()),
+            Just("<Project>".to_string()),
+            Just("\u{1b}]0;x\u{7}".to_string()),
+            "[ -~]{0,12}",
+        ]), 1..6),
+    ) {
+        static TEXTS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+        let (qdc, qde) = TEXTS.get_or_init(refi_texts);
+        let mut text = if which == 0 { qdc.clone() } else { qde.clone() };
+        for (at, cut, insert) in edits {
+            let mut pos = ((text.len() as f64) * at) as usize;
+            while !text.is_char_boundary(pos) {
+                pos -= 1;
+            }
+            let mut end = (pos + cut).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.replace_range(pos..end, &insert);
+        }
+        let _ = if which == 0 {
+            intercode::refi::read_qdc(&text)
+        } else {
+            intercode::refi::read_qde(&text)
+        };
+    }
+}

@@ -216,4 +216,32 @@ fn an_older_copy_of_the_codebook_never_overwrites_a_newer_one() {
     // The session now shows what is on disk.
     let shown = app.project.codebook.as_ref().unwrap();
     assert!(shown.contains("fear.family"));
+
+    // A change from outside while the session only looks is noticed and shown.
+    assert!(
+        !app.reload_if_changed(),
+        "nothing changed since the session's own edit"
+    );
+    std::thread::sleep(Duration::from_millis(20));
+    let o = Command::new(bin())
+        .args(["--project", dir.to_str().unwrap()])
+        .args([
+            "codebook",
+            "add",
+            "fear.neighbours",
+            "--parent",
+            "fear",
+            "--en",
+            "Neighbours",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(app.reload_if_changed());
+    assert!(app
+        .project
+        .codebook
+        .as_ref()
+        .unwrap()
+        .contains("fear.neighbours"));
 }

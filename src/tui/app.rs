@@ -149,6 +149,11 @@ pub struct App {
     pub pending_open: Option<(String, String, usize)>,
     /// Counts for the report and codebook views, computed once per change, not per frame.
     pub report_cache: Option<ReportData>,
+    /// The size and modification time of the codebook and survey files when last read, to
+    /// notice another session's changes.
+    shared_stamp: Option<Vec<Option<(u64, std::time::SystemTime)>>>,
+    /// When the shared files were last looked at (every second at most).
+    shared_checked: std::time::Instant,
 }
 
 /// What the report and codebook views show, derived from the codings.
@@ -312,11 +317,59 @@ impl App {
             loading,
             pending_open: None,
             report_cache: None,
+            shared_stamp: None,
+            shared_checked: std::time::Instant::now(),
         })
     }
 
     pub fn interview_ids(&self) -> Vec<&String> {
         self.project.interviews.keys().collect()
+    }
+
+    /// Looks at the codebook and survey files at most once a second (the event loop calls
+    /// this) and reloads them when another session changed them.
+    pub fn notice_outside_changes(&mut self) {
+        if self.shared_checked.elapsed() >= std::time::Duration::from_secs(1) {
+            self.shared_checked = std::time::Instant::now();
+            self.reload_if_changed();
+        }
+    }
+
+    /// Reloads the codebook and survey when their files changed since last seen; true when
+    /// the codebook shown changed.
+    pub fn reload_if_changed(&mut self) -> bool {
+        let files = [crate::project::CODEBOOK_FILE, crate::project::SURVEY_FILE];
+        let stamp: Vec<Option<(u64, std::time::SystemTime)>> = files
+            .iter()
+            .map(|f| {
+                let m = std::fs::metadata(self.root.join(f)).ok()?;
+                Some((m.len(), m.modified().ok()?))
+            })
+            .collect();
+        let first = self.shared_stamp.is_none();
+        if self.shared_stamp.as_ref() == Some(&stamp) {
+            return false;
+        }
+        self.shared_stamp = Some(stamp);
+        if first {
+            return false;
+        }
+        let Ok(cb) = crate::ops::read_codebook(&self.root) else {
+            // A file being edited by hand may not parse yet: keep what is shown.
+            return false;
+        };
+        let changed = self.project.codebook.as_ref() != Some(&cb);
+        if let Ok((survey, _)) =
+            crate::codebook::Survey::load(&self.root.join(crate::project::SURVEY_FILE), Some(&cb))
+        {
+            self.project.survey = Some(survey);
+        }
+        if changed {
+            self.project.codebook = Some(cb);
+            self.report_cache = None;
+            self.set_status("the codebook changed on disk (another session); reloaded");
+        }
+        changed
     }
 
     /// Computes the report views' data if a change made it stale.

@@ -42,6 +42,7 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
                 }
             }
             app.drain_worker();
+            app.notice_outside_changes();
         }
     })();
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
