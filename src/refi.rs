@@ -229,16 +229,24 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
                         continue;
                     };
                     let quote: String = c.quote.as_str().chars().take(100).collect();
-                    let _ = writeln!(s, "    <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\">", guid("selection", &c.id), esc(&quote), c.start, c.end);
+                    // Every REFI-QDA element that can carry a time carries the coding's own
+                    // (QualCoder, for one, fails on a <Note> without creationDateTime).
+                    let when = date_time(&c.created);
+                    let _ = writeln!(s, "    <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{when}\">", guid("selection", &c.id), esc(&quote), c.start, c.end);
+                    // The memo as the selection's description too: where QualCoder (and
+                    // MAXQDA) read a coded segment's comment.
+                    if !c.memo.is_empty() {
+                        let _ = writeln!(s, "      <Description>{}</Description>", esc(&c.memo));
+                    }
                     // A coding's own id is a UUID: it is the Coding's GUID, so an import keeps it.
                     let coding_guid = uuid::Uuid::parse_str(&c.id)
                         .map(|u| u.to_string())
                         .unwrap_or_else(|_| guid("coding", &c.id));
-                    let _ = write!(s, "      <Coding guid=\"{coding_guid}\" creatingUser=\"{user}\"><CodeRef targetGUID=\"{cg}\"/>");
+                    let _ = write!(s, "      <Coding guid=\"{coding_guid}\" creatingUser=\"{user}\" creationDateTime=\"{when}\"><CodeRef targetGUID=\"{cg}\"/>");
                     if !c.memo.is_empty() {
                         let ng = guid("note", &c.id);
                         let _ = write!(s, "<NoteRef targetGUID=\"{ng}\"/>");
-                        let _ = writeln!(notes, "  <Note guid=\"{ng}\" name=\"memo\" creatingUser=\"{user}\"><PlainTextContent>{}</PlainTextContent></Note>", esc(&c.memo));
+                        let _ = writeln!(notes, "  <Note guid=\"{ng}\" name=\"memo\" creatingUser=\"{user}\" creationDateTime=\"{when}\" modifiedDateTime=\"{when}\"><PlainTextContent>{}</PlainTextContent></Note>", esc(&c.memo));
                     }
                     s.push_str("</Coding>\n    </PlainTextSelection>\n");
                 }
@@ -254,6 +262,26 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
     }
     s.push_str("</Project>\n");
     (s, files)
+}
+
+/// A coding's `created` as an `xsd:dateTime`: as stored when it is one (with a zone; a time
+/// without one is taken as UTC), else the Unix epoch, which says "unknown" without breaking
+/// the schema or a reader that needs a time.
+fn date_time(created: &str) -> String {
+    let t = created.trim();
+    let ok = t.len() >= 19
+        && t.as_bytes()[4] == b'-'
+        && t.as_bytes()[10] == b'T'
+        && humantime::parse_rfc3339_weak(&t[..19].replace('T', " ")).is_ok();
+    if !ok {
+        return "1970-01-01T00:00:00Z".into();
+    }
+    let zoned = t.ends_with('Z') || t[19..].contains(['+', '-']);
+    if zoned {
+        t.to_string()
+    } else {
+        format!("{t}Z")
+    }
 }
 
 /// The `.qdpx` archive.
