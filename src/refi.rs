@@ -301,6 +301,11 @@ pub fn export_qdpx(project: &Project, all: &AllCodings) -> crate::Result<Vec<u8>
         zip.write_all(text.as_bytes())
             .map_err(|e| err(e.to_string()))?;
     }
+    for (rel, bytes) in own_files(&project.root)? {
+        zip.start_file(format!("{OWN_FILES_DIR}{rel}"), opts)
+            .map_err(|e| err(e.to_string()))?;
+        zip.write_all(&bytes).map_err(|e| err(e.to_string()))?;
+    }
     Ok(zip.finish().map_err(|e| err(e.to_string()))?.into_inner())
 }
 
@@ -323,6 +328,68 @@ pub struct Imported {
     pub warnings: Vec<String>,
     /// Participant attributes per interview, from Cases and their Variables.
     pub participants: BTreeMap<String, BTreeMap<String, String>>,
+    /// The intercode project's own files that an intercode export carries beside
+    /// `project.qde` (path in the project, bytes): what REFI-QDA has no place for.
+    pub own: Vec<(String, Vec<u8>)>,
+}
+
+/// The folder inside a `.qdpx` where intercode carries the project's own files. Other tools
+/// ignore files they do not know (QualCoder does: tested); an intercode import restores them
+/// exactly, so intercode -> intercode loses nothing.
+pub const OWN_FILES_DIR: &str = "intercode/";
+
+/// Whether `rel` may be one of a project's own files carried in an archive: a plain relative
+/// path in `codebook/`, `transcripts/` or `codings/<coder>/`, of a kind intercode writes.
+pub fn is_own_file(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let plain = parts.iter().all(|p| {
+        !p.is_empty() && *p != "." && *p != ".." && !p.starts_with('.') && !p.contains('\\')
+    });
+    let ext = rel.rsplit('.').next().unwrap_or("");
+    plain
+        && match parts.as_slice() {
+            ["codebook", _] => ext == "json",
+            ["transcripts", _] => matches!(ext, "vtt" | "srt" | "txt" | "csv"),
+            ["codings", _, _] => matches!(ext, "json" | "tsv"),
+            _ => false,
+        }
+}
+
+/// A project's own files, for an archive: the codebook folder's files, transcripts and
+/// participants, and every coder's codings, decisions and rejections (locks, temporary files
+/// and caches are not project files).
+pub fn own_files(root: &std::path::Path) -> crate::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let mut dirs = vec!["codebook".to_string(), "transcripts".to_string()];
+    if let Ok(rd) = std::fs::read_dir(root.join("codings")) {
+        let mut coders: Vec<String> = rd
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| format!("codings/{}", e.file_name().to_string_lossy()))
+            .collect();
+        coders.sort();
+        dirs.extend(coders);
+    }
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(root.join(&d)) else {
+            continue;
+        };
+        let mut names: Vec<String> = rd
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for n in names {
+            let rel = format!("{d}/{n}");
+            if is_own_file(&rel) {
+                let path = root.join(&rel);
+                let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
+                out.push((rel, bytes));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn norm_guid(g: &str) -> String {
@@ -526,6 +593,7 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
         ));
     }
     let mut entries: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut own: Vec<(String, Vec<u8>)> = Vec::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
         let mut f = zip
@@ -560,13 +628,22 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
                 limit / 1024 / 1024
             ));
         }
+        if let Some(rel) = name.strip_prefix(OWN_FILES_DIR) {
+            if !is_own_file(rel) {
+                return Err(format!(
+                    "the archive carries `{name}`, which is not an intercode project file; refusing it"
+                ));
+            }
+            own.push((rel.to_string(), buf));
+            continue;
+        }
         entries.insert(name.to_lowercase(), buf);
     }
     let qde = entries
         .get("project.qde")
         .ok_or("the archive has no project.qde")?;
     let qde = strip_bom(String::from_utf8(qde.clone()).map_err(|_| "project.qde is not UTF-8")?);
-    read_project(
+    let mut imp = read_project(
         &qde,
         |path| {
             let p = path.trim_start_matches("internal://").to_lowercase();
@@ -587,7 +664,9 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
             })
         },
         false,
-    )
+    )?;
+    imp.own = own;
+    Ok(imp)
 }
 
 /// Reads a bare `project.qde` (no archive): the codebook, users and the sources whose text is

@@ -55,7 +55,13 @@ impl Change {
     /// its path in the project, before anything is written; returns that folder (`None` when
     /// nothing is replaced). Imports keep what they replace this way, to be copied back.
     pub fn back_up(&self, root: &Path, stamp: &str) -> Result<Option<PathBuf>> {
-        let dir = root.join(BACKUP_DIR).join(stamp);
+        // Two imports in one second keep two backups.
+        let mut dir = root.join(BACKUP_DIR).join(stamp);
+        let mut k = 2;
+        while dir.exists() {
+            dir = root.join(BACKUP_DIR).join(format!("{stamp}-{k}"));
+            k += 1;
+        }
         let mut any = false;
         for (rel, _) in &self.writes {
             let from = root.join(rel);

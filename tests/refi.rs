@@ -76,7 +76,8 @@ fn unzip(qdpx: &Path) -> (String, Vec<(String, String)>) {
         std::io::Read::read_to_string(&mut f, &mut s).unwrap();
         if name == "project.qde" {
             qde = s;
-        } else {
+        } else if !name.starts_with("intercode/") {
+            // (intercode/ carries the project's own files: see the lossless test)
             sources.push((name, s));
         }
     }
@@ -196,7 +197,11 @@ fn round_trip_keeps_codebook_quotes_and_positions() {
         .args(["init", empty.to_str().unwrap()])
         .output()
         .unwrap());
-    let out = ok(&run(&empty, &["import-refi", first.to_str().unwrap()]));
+    // What another tool would receive: the REFI-QDA part alone.
+    let out = ok(&run(
+        &empty,
+        &["import-refi", first.to_str().unwrap(), "--refi-only"],
+    ));
     assert!(
         out.contains("Fear/Speaking out") && out.contains("fear.speaking_out"),
         "mapping table: {out}"
@@ -446,4 +451,94 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// intercode -> .qdpx -> intercode loses nothing: the archive carries the project's own files
+/// beside project.qde, and an import into an empty project restores every one byte for byte
+/// (speakers, cue times, code ids, bilingual names, rules, survey, redactions, settings,
+/// every participant column, every coder's codings with created, origin and memos).
+#[test]
+fn intercode_to_intercode_is_lossless() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("sample.qdpx");
+    ok(&run(repo, &["export", "qdpx", archive.to_str().unwrap()]));
+    let dir = tmp.path().join("copy");
+    ok(&Command::new(bin()).arg("init").arg(&dir).output().unwrap());
+    let said = ok(&run(&dir, &["import-refi", archive.to_str().unwrap()]));
+    assert!(said.contains("imported the intercode project"), "{said}");
+    let files = refi::own_files(repo).unwrap();
+    assert!(files.len() >= 12 + 12 + 3, "{}", files.len());
+    for (rel, bytes) in &files {
+        let got = std::fs::read(dir.join(rel)).unwrap_or_default();
+        assert!(got == *bytes, "{rel} differs after the round trip");
+    }
+    ok(&run(&dir, &["check"]));
+    assert_eq!(
+        ok(&run(&dir, &["report", "frequencies", "--format", "csv"])),
+        ok(&run(repo, &["report", "frequencies", "--format", "csv"]))
+    );
+    // Into a project with other work: refused without --force, nothing changed.
+    let survey = dir.join("codebook/survey.json");
+    std::fs::write(
+        &survey,
+        std::fs::read_to_string(&survey)
+            .unwrap()
+            .replace("Feel safe", "Feel sound"),
+    )
+    .unwrap();
+    let before = std::fs::read(&survey).unwrap();
+    let o = run(&dir, &["import-refi", archive.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("codebook/survey.json"));
+    assert_eq!(std::fs::read(&survey).unwrap(), before);
+    // With --force it is replaced, and the replaced file is kept.
+    let o = run(&dir, &["import-refi", archive.to_str().unwrap(), "--force"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".intercode-backup"));
+    // (The first import kept the survey template `init` wrote; this one kept the edited survey.)
+    let kept: Vec<Vec<u8>> = std::fs::read_dir(dir.join(".intercode-backup"))
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.unwrap().path().join("codebook/survey.json")).ok())
+        .collect();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.contains(&before), "the replaced survey is kept");
+}
+
+/// An archive may carry only plain project files under `intercode/`.
+#[test]
+fn an_archive_cannot_smuggle_other_files_into_a_project() {
+    for bad in [
+        "intercode/../evil.json",
+        "intercode/codings/a/.lock",
+        "intercode/src/main.rs",
+        "intercode//x.json",
+    ] {
+        assert!(
+            !refi::is_own_file(bad.trim_start_matches("intercode/")),
+            "{bad}"
+        );
+    }
+    for good in [
+        "codebook/codebook.json",
+        "transcripts/P01.ru.vtt",
+        "codings/ana/P01.json",
+        "codings/consensus/decisions.tsv",
+    ] {
+        assert!(refi::is_own_file(good), "{good}");
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("project.qde", opts).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="t"/>"#).unwrap();
+    zip.start_file("intercode/codebook/evil.sh", opts).unwrap();
+    zip.write_all(b"rm -rf /").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let e = refi::read_qdpx(&bytes).err().unwrap();
+    assert!(e.contains("not an intercode project file"), "{e}");
 }

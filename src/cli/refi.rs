@@ -29,6 +29,10 @@ pub struct ImportArgs {
     /// Replace transcripts, codings and codes that already exist
     #[arg(long)]
     force: bool,
+    /// Read only the REFI-QDA part of an intercode export (what another tool receives),
+    /// not the project files it carries
+    #[arg(long)]
+    refi_only: bool,
 }
 
 pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> CmdResult {
@@ -85,6 +89,10 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
     };
     let imp =
         parsed.map_err(|m| Error::data(&args.file, None, format!("{m}. Nothing was imported.")))?;
+    // An intercode export carries the project's own files: they are restored exactly.
+    if !imp.own.is_empty() && !args.refi_only {
+        return import_own(ctx, &args, &imp.own, &project_lock, out);
+    }
 
     // Everything is checked before anything is written.
     let fresh = project.interviews.is_empty() && codings::load_all(&ctx.project, None).is_empty();
@@ -253,5 +261,99 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
             writeln!(out, "{:<48} {}", inert(name), id)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Restores the project files an intercode export carries (lossless between intercode
+/// projects): checked as a project first, then written in one transaction; a file that exists
+/// with other contents is replaced only with `--force` (and kept in the backup).
+fn import_own(
+    ctx: &Context,
+    args: &ImportArgs,
+    own: &[(String, Vec<u8>)],
+    lock: &intercode::txn::ProjectLock,
+    out: &mut dyn Write,
+) -> CmdResult {
+    // The archive's project must load clean on its own before anything is written.
+    let staging = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    for (rel, bytes) in own {
+        let p = staging.path().join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+    }
+    std::fs::create_dir_all(staging.path().join(TRANSCRIPTS_DIR))
+        .map_err(|e| Error::io(staging.path(), e))?;
+    let (staged, mut problems) = Project::load(staging.path())?;
+    let all = codings::load_all(staging.path(), None);
+    problems.extend(codings::validate_all(&staged, &all));
+    problems.extend(all.problems.iter().cloned());
+    if let Some(p) = problems
+        .iter()
+        .find(|p| p.severity == intercode::Severity::Error)
+    {
+        return Err(Error::data(
+            &args.file,
+            None,
+            format!(
+                "the intercode project in the archive has a problem: {}. Nothing was imported.",
+                inert(&p.to_string())
+            ),
+        )
+        .into());
+    }
+    let mut change = intercode::txn::Change::new();
+    let (mut same, mut replaced) = (0, Vec::new());
+    for (rel, bytes) in own {
+        match std::fs::read(ctx.project.join(rel)) {
+            Ok(old) if old == *bytes => same += 1,
+            Ok(_) => {
+                replaced.push(rel.clone());
+                change.write(rel, bytes.clone());
+            }
+            Err(_) => {
+                change.write(rel, bytes.clone());
+            }
+        }
+    }
+    // A project with no interviews and no codings holds only templates (what `init` wrote):
+    // those are replaced without --force (and still kept in the backup).
+    let fresh = Project::load(&ctx.project).is_ok_and(|(p, _)| p.interviews.is_empty())
+        && codings::load_all(&ctx.project, None).is_empty();
+    if !replaced.is_empty() && !args.force && !fresh {
+        return Err(Error::usage(format!(
+            "{} file(s) of this project differ from the archive's (first: {}); pass --force to replace them. Nothing was imported.",
+            replaced.len(),
+            replaced[0]
+        ))
+        .into());
+    }
+    let mut coders: Vec<&str> = own
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix("codings/")?.split('/').next())
+        .collect();
+    coders.sort_unstable();
+    coders.dedup();
+    let _coder_locks = coders
+        .iter()
+        .map(|c| codings::lock_coder(&ctx.project, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+        .to_string()
+        .replace(':', "-");
+    if let Some(dir) = change.back_up(&ctx.project, &stamp)? {
+        eprintln!(
+            "the files this import replaces are kept in {}; copy them back to undo it",
+            dir.display()
+        );
+    }
+    let written = own.len() - same;
+    change.commit_under(lock, &ctx.project, &mut |_| {})?;
+    writeln!(
+        out,
+        "imported the intercode project carried in the archive: {written} file(s) written, {same} already identical \
+         (transcripts with speakers and times, codebook, survey, redactions, settings, participants and every coder's codings, exactly)"
+    )?;
     Ok(ExitCode::SUCCESS)
 }
