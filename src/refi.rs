@@ -740,8 +740,14 @@ pub fn read_project(
     let Some(sources) = child(root, "Sources") else {
         return Ok(imp);
     };
+    // Every source gets an interview of its own: two sources never share an id, named or not.
+    let mut taken: std::collections::HashSet<(String, String)> = Default::default();
     for (k, src) in children(sources, "TextSource").enumerate() {
-        let name = src.attribute("name").unwrap_or("source");
+        let named = src
+            .attribute("name")
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let name = named.unwrap_or("source");
         let text = match (
             child(src, "PlainTextContent").and_then(|c| c.text()),
             src.attribute("plainTextPath"),
@@ -763,25 +769,44 @@ pub fn read_project(
             (None, None) => return Err(format!("source `{name}` has no text")),
         };
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        // `P01.ru` from an intercode export; otherwise an id from the name.
-        let (id, lang) = match name.rsplit_once('.') {
+        // `P01.ru` from an intercode export; otherwise an id from the name; a source without a
+        // name is numbered by its place in the file.
+        let (base, lang) = match named.and_then(|n| n.rsplit_once('.')) {
             Some((i, l))
                 if crate::project::is_valid_interview_id(i) && crate::project::is_valid_lang(l) =>
             {
                 (i.to_string(), l.to_string())
             }
             _ => {
-                let s = slug(name).replace('_', "-");
+                let s = named.map(|n| slug(n).replace('_', "-")).unwrap_or_default();
                 (
-                    if crate::project::is_valid_interview_id(&s) {
+                    if named.is_some() && crate::project::is_valid_interview_id(&s) {
                         s
                     } else {
-                        format!("S{k:03}")
+                        format!("S{:03}", k + 1)
                     },
                     "en".to_string(),
                 )
             }
         };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !taken.insert((id.clone(), lang.clone())) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        if named.is_none() || id != base {
+            imp.warnings.push(format!(
+                "source {} ({}) became interview `{id}` ({lang}){}",
+                named.map_or("without a name".to_string(), |n| format!("`{n}`")),
+                src.attribute("guid").unwrap_or("no guid"),
+                if id != base {
+                    format!(": `{base}` was taken by an earlier source")
+                } else {
+                    String::new()
+                }
+            ));
+        }
         // Paragraphs (lines) become segments; positions map to the joined text.
         let chars: Vec<char> = text.chars().collect();
         let mut map = vec![0usize; chars.len() + 1];

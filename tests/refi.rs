@@ -542,3 +542,67 @@ fn an_archive_cannot_smuggle_other_files_into_a_project() {
     let e = refi::read_qdpx(&bytes).err().unwrap();
     assert!(e.contains("not an intercode project file"), "{e}");
 }
+
+/// Sources without a name, or with names that collide, each become an interview of their
+/// own, with their codings on their own text; the mapping is said.
+#[test]
+fn unnamed_and_colliding_sources_never_overwrite_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let user = "AAAAAAAA-0000-0000-0000-000000000001";
+    let code = "CCCCCCCC-0000-0000-0000-000000000001";
+    let source = |k: usize, name: Option<&str>, text: &str| {
+        let name = name.map_or(String::new(), |n| format!(" name=\"{n}\""));
+        let end = text.chars().count();
+        format!(
+            r#"<TextSource guid="5555555{k}-0000-0000-0000-000000000000"{name}><PlainTextContent>{text}</PlainTextContent>
+<PlainTextSelection guid="6666666{k}-0000-0000-0000-000000000000" startPosition="0" endPosition="{end}" creatingUser="{user}"><Coding guid="7777777{k}-0000-0000-0000-000000000000" creatingUser="{user}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection></TextSource>"#
+        )
+    };
+    let texts = ["first text", "second text", "third text", "fourth text"];
+    let qde = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="another tool">
+<Users><User guid="{user}" name="vera"/></Users>
+<CodeBook><Codes><Code guid="{code}" name="Fear" isCodable="true"/></Codes></CodeBook>
+<Sources>{}{}{}{}</Sources></Project>"#,
+        source(1, None, texts[0]),
+        source(2, None, texts[1]),
+        source(3, Some("Interview"), texts[2]),
+        source(4, Some("Interview"), texts[3]),
+    );
+    let file = tmp.path().join("other.qde");
+    std::fs::write(&file, qde).unwrap();
+    let dir = tmp.path().join("p");
+    ok(&Command::new(bin()).arg("init").arg(&dir).output().unwrap());
+    let o = run(&dir, &["import-refi", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{said}");
+    assert!(said.contains("source without a name"), "{said}");
+    assert!(
+        said.contains("`interview` was taken by an earlier source"),
+        "{said}"
+    );
+    ok(&run(&dir, &["check"]));
+    let list = ok(&run(&dir, &["code", "list", "--format", "json"]));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+    assert_eq!(rows.len(), 4, "{list}");
+    let mut quotes: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["interview"].as_str().unwrap().to_string(),
+                r["quote"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    quotes.sort();
+    assert_eq!(
+        quotes,
+        [
+            ("S001".to_string(), texts[0].to_string()),
+            ("S002".to_string(), texts[1].to_string()),
+            ("interview".to_string(), texts[2].to_string()),
+            ("interview-2".to_string(), texts[3].to_string()),
+        ]
+    );
+}
