@@ -331,6 +331,50 @@ pub struct Imported {
     /// The intercode project's own files that an intercode export carries beside
     /// `project.qde` (path in the project, bytes): what REFI-QDA has no place for.
     pub own: Vec<(String, Vec<u8>)>,
+    /// Imported code GUID (normalised) -> the id the import gave the code.
+    pub code_guids: HashMap<String, String>,
+}
+
+/// Maps the codes of an imported codebook onto a project's existing codes: the same GUID (as
+/// this project exports it: GUIDs derive from the name path), else the same path of English
+/// names. Returns imported id -> project id for every code that exists already; the rest
+/// are new.
+pub fn match_codes(
+    project: &Codebook,
+    imported: &Codebook,
+    imported_guids: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    fn paths(codes: &[Code], prefix: &str, out: &mut HashMap<String, String>) {
+        for c in codes {
+            let path = format!("{prefix}/{}", code_name(c).to_lowercase());
+            out.insert(c.id.clone(), path.clone());
+            paths(&c.children, &path, out);
+        }
+    }
+    let by_guid: HashMap<String, String> = code_guids(project)
+        .into_iter()
+        .map(|(id, g)| (norm_guid(&g), id))
+        .collect();
+    let mut project_paths = HashMap::new();
+    paths(&project.codes, "", &mut project_paths);
+    let by_path: HashMap<&String, &String> = project_paths.iter().map(|(id, p)| (p, id)).collect();
+    let mut imported_paths = HashMap::new();
+    paths(&imported.codes, "", &mut imported_paths);
+    let mut out = HashMap::new();
+    for (guid, id) in imported_guids {
+        if let Some(existing) = by_guid.get(guid) {
+            out.insert(id.clone(), existing.clone());
+        }
+    }
+    for r in imported.walk() {
+        if out.contains_key(&r.code.id) {
+            continue;
+        }
+        if let Some(existing) = imported_paths.get(&r.code.id).and_then(|p| by_path.get(p)) {
+            out.insert(r.code.id.clone(), (*existing).clone());
+        }
+    }
+    out
 }
 
 /// The folder inside a `.qdpx` where intercode carries the project's own files. Other tools
@@ -551,12 +595,13 @@ pub fn read_qdc(text: &str) -> Result<Imported, String> {
     let codes = child(root, "Codes").ok_or("the codebook has no <Codes>")?;
     let mut imp = Imported::default();
     let mut out = Vec::new();
+    let mut guids = HashMap::new();
     read_codes(
         codes,
         None,
         "",
         &mut out,
-        &mut HashMap::new(),
+        &mut guids,
         &mut imp.mapping,
         &mut Default::default(),
         0,
@@ -565,6 +610,7 @@ pub fn read_qdc(text: &str) -> Result<Imported, String> {
         version: 1,
         codes: out,
     });
+    imp.code_guids = guids;
     Ok(imp)
 }
 
@@ -708,6 +754,7 @@ pub fn read_project(
             codes: out,
         });
     }
+    imp.code_guids = code_ids.clone();
     let users: HashMap<String, String> = child(root, "Users")
         .map(|u| {
             children(u, "User")

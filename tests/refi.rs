@@ -606,3 +606,68 @@ fn unnamed_and_colliding_sources_never_overwrite_each_other() {
         ]
     );
 }
+
+/// Importing a codebook whose codes this project has already (our own export, or a colleague's
+/// copy) maps onto them: nothing is doubled, the codebook file is not even rewritten, and a
+/// code the file adds lands under its existing parent.
+#[test]
+fn a_codebook_merges_by_guid_instead_of_doubling() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    std::fs::create_dir_all(dir.join("transcripts")).unwrap();
+    std::fs::create_dir_all(dir.join("codebook")).unwrap();
+    for f in ["codebook.json", "survey.json"] {
+        std::fs::copy(repo.join("codebook").join(f), dir.join("codebook").join(f)).unwrap();
+    }
+    for f in ["P01.en.vtt", "P01.ru.vtt", "participants.csv"] {
+        std::fs::copy(
+            repo.join("transcripts").join(f),
+            dir.join("transcripts").join(f),
+        )
+        .unwrap();
+    }
+    let qdc = tmp.path().join("ours.qdc");
+    ok(&run(&dir, &["export", "qdc", qdc.to_str().unwrap()]));
+    let before = std::fs::read(dir.join("codebook/codebook.json")).unwrap();
+    let o = run(&dir, &["import-refi", qdc.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("21 code(s) of the file are codes of this project already"));
+    assert_eq!(
+        std::fs::read(dir.join("codebook/codebook.json")).unwrap(),
+        before
+    );
+    // A colleague's copy with one new sub-code.
+    let theirs = std::fs::read_to_string(&qdc)
+        .unwrap()
+        .replacen(
+            "</Code>",
+            r#"<Code guid="99999999-0000-0000-0000-000000000001" name="Family" isCodable="true"/></Code>"#,
+            1,
+        );
+    std::fs::write(&qdc, theirs).unwrap();
+    let o = run(&dir, &["import-refi", qdc.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list = ok(&run(&dir, &["codebook", "list"]));
+    assert_eq!(
+        list.lines().filter(|l| l.contains("#")).count(),
+        22,
+        "{list}"
+    );
+    ok(&run(&dir, &["check"]));
+    // The next export has every GUID once.
+    let again = tmp.path().join("again.qdc");
+    ok(&run(&dir, &["export", "qdc", again.to_str().unwrap()]));
+    let text = std::fs::read_to_string(&again).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let mut guids: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Code"))
+        .filter_map(|n| n.attribute("guid"))
+        .collect();
+    let n = guids.len();
+    guids.sort();
+    guids.dedup();
+    assert_eq!((guids.len(), n), (22, 22));
+}

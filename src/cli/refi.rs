@@ -103,26 +103,57 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
             version: 1,
             codes: Vec::new(),
         });
-    if let Some(new) = &imp.codebook {
+    // Codes that exist here already (same GUID, else same name path) are mapped onto, never
+    // added twice; the codings follow the mapping.
+    let mut imp = imp;
+    if let Some(new) = imp.codebook.clone() {
         if fresh || codebook.codes.is_empty() {
-            codebook = new.clone();
+            codebook = new;
         } else {
+            let onto = refi::match_codes(&codebook, &new, &imp.code_guids);
             for r in new.walk() {
-                match codebook.find(&r.code.id) {
-                    Some(existing)
-                        if existing.name.get("en") != r.code.name.get("en") && !args.force =>
-                    {
-                        return Err(Error::usage(format!("code `{}` exists here as “{}”; the import calls it “{}”. Pass --force to rename it. Nothing was imported.", r.code.id, existing.name.get("en").cloned().unwrap_or_default(), r.code.name.get("en").cloned().unwrap_or_default())).into());
+                if let Some(existing) = onto.get(&r.code.id) {
+                    let here = codebook
+                        .find(existing)
+                        .and_then(|c| c.name.get("en").cloned());
+                    let there = r.code.name.get("en").cloned();
+                    if here != there {
+                        eprintln!(
+                            "code `{}`: called “{}” here, “{}” in the file; kept as it is here",
+                            existing,
+                            inert(&here.unwrap_or_default()),
+                            inert(&there.unwrap_or_default())
+                        );
                     }
-                    Some(_) => {}
-                    None => {
-                        let mut c = r.code.clone();
-                        c.children.clear();
-                        codebook
-                            .add(c, r.parent.map(|p| p.id.as_str()))
-                            .map_err(Error::usage)?;
+                    continue;
+                }
+                let mut c = r.code.clone();
+                c.children.clear();
+                if codebook.contains(&c.id) {
+                    return Err(Error::usage(format!("code id `{}` exists here as another code (“{}”); rename one of them first. Nothing was imported.", c.id, codebook.find(&c.id).and_then(|x| x.name.get("en").cloned()).unwrap_or_default())).into());
+                }
+                let parent = r
+                    .parent
+                    .map(|p| onto.get(&p.id).cloned().unwrap_or_else(|| p.id.clone()));
+                codebook.add(c, parent.as_deref()).map_err(Error::usage)?;
+            }
+            for f in &mut imp.codings {
+                for c in &mut f.codings {
+                    if let Some(existing) = onto.get(c.code.as_str()) {
+                        c.code = existing.as_str().into();
                     }
                 }
+            }
+            for (_, id) in &mut imp.mapping {
+                if let Some(existing) = onto.get(id.as_str()) {
+                    *id = existing.clone();
+                }
+            }
+            if !onto.is_empty() {
+                eprintln!(
+                    "{} code(s) of the file are codes of this project already (same GUID or name path): mapped onto them",
+                    onto.len()
+                );
             }
         }
     }
@@ -218,7 +249,8 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
         .collect::<Result<Vec<_>, _>>()?;
     let rel = |p: &std::path::Path| p.strip_prefix(&ctx.project).unwrap_or(p).to_path_buf();
     let mut change = intercode::txn::Change::new();
-    if imp.codebook.is_some() {
+    // An import that adds no code leaves the codebook file as it is.
+    if imp.codebook.is_some() && project.codebook.as_ref() != Some(&codebook) {
         change.write(CODEBOOK_FILE, codebook.to_json());
     }
     if let Some(csv) = participants {
