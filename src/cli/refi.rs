@@ -267,16 +267,7 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
             f.to_json()?,
         );
     }
-    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-        .to_string()
-        .replace(':', "-");
-    if let Some(dir) = change.back_up(&ctx.project, &stamp)? {
-        eprintln!(
-            "the files this import replaces are kept in {}; copy them back to undo it",
-            dir.display()
-        );
-    }
-    change.commit_under(&project_lock, &ctx.project, &mut |_| {})?;
+    back_up_and_commit(ctx, change, &project_lock)?;
     for w in &imp.warnings {
         eprintln!("warning: {w}");
     }
@@ -371,6 +362,23 @@ fn import_own(
         .iter()
         .map(|c| codings::lock_coder(&ctx.project, c))
         .collect::<Result<Vec<_>, _>>()?;
+    let written = own.len() - same;
+    back_up_and_commit(ctx, change, lock)?;
+    writeln!(
+        out,
+        "imported the intercode project carried in the archive: {written} file(s) written, {same} already identical \
+         (transcripts with speakers and times, codebook, survey, redactions, settings, participants and every coder's codings, exactly)"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Keeps what an import replaces in `.intercode-backup/<time>/` (and says where), then writes
+/// the import as one transaction.
+fn back_up_and_commit(
+    ctx: &Context,
+    change: intercode::txn::Change,
+    lock: &intercode::txn::ProjectLock,
+) -> anyhow::Result<()> {
     let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
         .to_string()
         .replace(':', "-");
@@ -380,12 +388,6 @@ fn import_own(
             dir.display()
         );
     }
-    let written = own.len() - same;
     change.commit_under(lock, &ctx.project, &mut |_| {})?;
-    writeln!(
-        out,
-        "imported the intercode project carried in the archive: {written} file(s) written, {same} already identical \
-         (transcripts with speakers and times, codebook, survey, redactions, settings, participants and every coder's codings, exactly)"
-    )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
