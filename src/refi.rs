@@ -924,11 +924,26 @@ pub fn read_project(
                     .or(sel.attribute("creatingUser"))
                     .and_then(|u| users.get(&norm_guid(u)).cloned())
                     .unwrap_or_else(|| "imported".into());
-                let memo = children(coding, "NoteRef")
-                    .chain(children(sel, "NoteRef"))
-                    .filter_map(|n| notes.get(&norm_guid(n.attribute("targetGUID")?)).cloned())
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                // A memo is the selection's description (QualCoder, MAXQDA) and/or notes the
+                // coding or selection refers to (NVivo, ATLAS.ti); intercode writes both, so
+                // the same text is taken once.
+                let mut memos: Vec<String> = child(sel, "Description")
+                    .and_then(|d| d.text())
+                    .filter(|t| !t.trim().is_empty())
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect();
+                for n in children(coding, "NoteRef").chain(children(sel, "NoteRef")) {
+                    if let Some(text) = n
+                        .attribute("targetGUID")
+                        .and_then(|g| notes.get(&norm_guid(g)))
+                    {
+                        if !memos.iter().any(|m| m.trim() == text.trim()) {
+                            memos.push(text.clone());
+                        }
+                    }
+                }
+                let memo = memos.join("\n");
                 let (cs, ce) = (map[s], map[e].max(map[s]));
                 if cs == ce {
                     continue;

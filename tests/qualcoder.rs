@@ -79,3 +79,98 @@ fn qualcoder_imports_our_export_whole() {
         "{i:#}"
     );
 }
+
+/// QualCoder's own export of our project, imported back: every coding at its text, every
+/// coding memo (QualCoder writes them as the selection's description), every case and its
+/// attributes.
+#[test]
+fn qualcoders_export_of_our_project_comes_back_whole() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let harness = repo.join("../shared/conformance/qualcoder/qc_roundtrip.py");
+    let ready = harness.exists()
+        && Command::new("python3")
+            .args(["-c", "import PyQt6.QtWidgets, PyQt6.QtMultimedia"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !ready {
+        eprintln!("skipping: the QualCoder harness or PyQt6 is missing");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ours = tmp.path().join("ours.qdpx");
+    let theirs = tmp.path().join("theirs.qdpx");
+    let bin = env!("CARGO_BIN_EXE_intercode");
+    let o = Command::new(bin)
+        .arg("--project")
+        .arg(repo)
+        .args(["export", "qdpx"])
+        .arg(&ours)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = Command::new("python3")
+        .arg(&harness)
+        .arg(&ours)
+        .arg(&theirs)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .output()
+        .unwrap();
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["error"], serde_json::Value::Null, "{out:#}");
+    let dir = tmp.path().join("back");
+    assert!(Command::new(bin)
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let o = Command::new(bin)
+        .arg("--project")
+        .arg(&dir)
+        .arg("import-refi")
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(bin)
+        .arg("--project")
+        .arg(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let ours_all = intercode::codings::load_all(repo, None);
+    let back = intercode::codings::load_all(&dir, None);
+    assert_eq!(back.len(), ours_all.len(), "every coding");
+    let memos = |a: &intercode::codings::AllCodings| {
+        let mut m: Vec<String> = a
+            .iter()
+            .filter(|(_, c)| !c.memo.is_empty())
+            .map(|(_, c)| c.memo.trim().to_string())
+            .collect();
+        m.sort();
+        m
+    };
+    assert_eq!(memos(&back), memos(&ours_all), "every coding memo");
+    let quotes = |a: &intercode::codings::AllCodings| {
+        let mut q: Vec<(String, String)> = a
+            .iter()
+            .map(|(f, c)| (f.coder.clone(), c.quote.as_str().to_string()))
+            .collect();
+        q.sort();
+        q
+    };
+    assert_eq!(
+        quotes(&back),
+        quotes(&ours_all),
+        "every coding at its text, by coder"
+    );
+    let (project, _) = intercode::Project::load(&dir).unwrap();
+    let (sample, _) = intercode::Project::load(repo).unwrap();
+    for (id, i) in &sample.interviews {
+        let mut want = i.attributes.clone();
+        want.remove("pseudonym");
+        assert_eq!(project.interviews[id].attributes, want, "case {id}");
+    }
+}
