@@ -43,6 +43,36 @@ fn begin(root: &Path, known: Option<&Codebook>) -> Result<(ProjectLock, Codebook
     Ok((lock, cb, was_newer))
 }
 
+/// The end of every edit: the survey (when links moved) and the codebook join the change,
+/// which is committed as one transaction.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    root: &Path,
+    lock: &ProjectLock,
+    mut change: Change,
+    codebook: Codebook,
+    survey: Option<Survey>,
+    was_newer: bool,
+    codings: usize,
+    links: usize,
+    hook: &mut dyn FnMut(&str),
+) -> Result<Edited> {
+    if links > 0 {
+        if let Some(s) = &survey {
+            change.write(SURVEY_FILE, s.to_json());
+        }
+    }
+    change.write(CODEBOOK_FILE, codebook.to_json());
+    change.commit_under(lock, root, hook)?;
+    Ok(Edited {
+        codebook,
+        survey,
+        was_newer,
+        codings,
+        links,
+    })
+}
+
 /// What an edit found and did.
 #[derive(Debug, Clone)]
 pub struct Edited {
@@ -71,16 +101,17 @@ pub fn edit_codebook(
     let (lock, mut cb, was_newer) = begin(root, known)?;
     edit(&mut cb).map_err(Error::usage)?;
     let survey = read_survey(root, &cb)?;
-    let mut change = Change::new();
-    change.write(CODEBOOK_FILE, cb.to_json());
-    change.commit_under(&lock, root, &mut |_| {})?;
-    Ok(Edited {
-        codebook: cb,
+    finish(
+        root,
+        &lock,
+        Change::new(),
+        cb,
         survey,
         was_newer,
-        codings: 0,
-        links: 0,
-    })
+        0,
+        0,
+        &mut |_| {},
+    )
 }
 
 /// Merges code `from` into `into`: every coder's codings of `from` become `into`, survey
@@ -117,20 +148,7 @@ pub fn merge_codes_with(
             Recode::Keep
         }
     })?;
-    if links > 0 {
-        if let Some(s) = &survey {
-            change.write(SURVEY_FILE, s.to_json());
-        }
-    }
-    change.write(CODEBOOK_FILE, cb.to_json());
-    change.commit_under(&lock, root, hook)?;
-    Ok(Edited {
-        codebook: cb,
-        survey,
-        was_newer,
-        codings: n,
-        links,
-    })
+    finish(root, &lock, change, cb, survey, was_newer, n, links, hook)
 }
 
 /// Deletes code `id` and its sub-codes. Codings of them are reassigned to `reassign`, or
@@ -192,18 +210,15 @@ pub fn delete_code(
         )));
     }
     cb.detach(id);
-    if links > 0 {
-        if let Some(s) = &survey {
-            change.write(SURVEY_FILE, s.to_json());
-        }
-    }
-    change.write(CODEBOOK_FILE, cb.to_json());
-    change.commit_under(&lock, root, &mut |_| {})?;
-    Ok(Edited {
-        codebook: cb,
+    finish(
+        root,
+        &lock,
+        change,
+        cb,
         survey,
         was_newer,
-        codings: n,
+        n,
         links,
-    })
+        &mut |_| {},
+    )
 }
