@@ -240,13 +240,6 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
 
     // Every file is written in one transaction, under the project's write lock and the
     // lock of every coder whose files it writes; what it replaces is kept first.
-    let mut coders: Vec<&str> = imp.codings.iter().map(|f| f.coder.as_str()).collect();
-    coders.sort_unstable();
-    coders.dedup();
-    let _coder_locks = coders
-        .iter()
-        .map(|c| codings::lock_coder(&ctx.project, c))
-        .collect::<Result<Vec<_>, _>>()?;
     let rel = |p: &std::path::Path| p.strip_prefix(&ctx.project).unwrap_or(p).to_path_buf();
     let mut change = intercode::txn::Change::new();
     // An import that adds no code leaves the codebook file as it is.
@@ -267,7 +260,8 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
             f.to_json()?,
         );
     }
-    back_up_and_commit(ctx, change, &project_lock)?;
+    let coders = imp.codings.iter().map(|f| f.coder.as_str());
+    back_up_and_commit(ctx, change, &project_lock, coders)?;
     for w in &imp.warnings {
         eprintln!("warning: {w}");
     }
@@ -352,18 +346,11 @@ fn import_own(
         ))
         .into());
     }
-    let mut coders: Vec<&str> = own
+    let coders = own
         .iter()
-        .filter_map(|(rel, _)| rel.strip_prefix("codings/")?.split('/').next())
-        .collect();
-    coders.sort_unstable();
-    coders.dedup();
-    let _coder_locks = coders
-        .iter()
-        .map(|c| codings::lock_coder(&ctx.project, c))
-        .collect::<Result<Vec<_>, _>>()?;
+        .filter_map(|(rel, _)| rel.strip_prefix("codings/")?.split('/').next());
     let written = own.len() - same;
-    back_up_and_commit(ctx, change, lock)?;
+    back_up_and_commit(ctx, change, lock, coders)?;
     writeln!(
         out,
         "imported the intercode project carried in the archive: {written} file(s) written, {same} already identical \
@@ -372,13 +359,21 @@ fn import_own(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Keeps what an import replaces in `.intercode-backup/<time>/` (and says where), then writes
-/// the import as one transaction.
-fn back_up_and_commit(
+/// Takes the lock of every coder whose files an import writes, keeps what the import replaces
+/// in `.intercode-backup/<time>/` (and says where), then writes it as one transaction.
+fn back_up_and_commit<'c>(
     ctx: &Context,
     change: intercode::txn::Change,
     lock: &intercode::txn::ProjectLock,
+    coders: impl Iterator<Item = &'c str>,
 ) -> anyhow::Result<()> {
+    let mut coders: Vec<&str> = coders.collect();
+    coders.sort_unstable();
+    coders.dedup();
+    let _coder_locks = coders
+        .iter()
+        .map(|c| codings::lock_coder(&ctx.project, c))
+        .collect::<Result<Vec<_>, _>>()?;
     let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
         .to_string()
         .replace(':', "-");

@@ -597,14 +597,8 @@ impl<'a> Ctx<'_, 'a> {
                     }
                 }
                 let words = words_of(interview, &langs, items, &comp, self.lang);
-                let start = out.refs.len() as u32;
-                out.refs.extend(comp.iter().map(|&i| items[i].r));
-                out.exact.push(Passage {
-                    interview: id,
-                    code: self.codes.ids[code as usize],
-                    refs: start..out.refs.len() as u32,
-                    words,
-                });
+                let p = self.passage(&mut out.refs, items, &comp, id, code, words);
+                out.exact.push(p);
             }
         }
         // Rolled-up passages: the kept codings under each of their codes' ancestors.
@@ -624,14 +618,8 @@ impl<'a> Ctx<'_, 'a> {
                 } else {
                     words_of(interview, &langs, items, &comp, self.lang)
                 };
-                let start = out.refs.len() as u32;
-                out.refs.extend(comp.iter().map(|&i| items[i].r));
-                out.rolled.push(Passage {
-                    interview: id,
-                    code: self.codes.ids[code as usize],
-                    refs: start..out.refs.len() as u32,
-                    words,
-                });
+                let p = self.passage(&mut out.refs, items, &comp, id, code, words);
+                out.rolled.push(p);
             }
         }
         let buffers = (&mut sc.spans, &mut sc.pairs);
@@ -692,6 +680,26 @@ impl<'a> Ctx<'_, 'a> {
                 self.codes.index[exact[b as usize].code],
             );
             *pairs.entry((x.min(y), x.max(y))).or_default() += 1;
+        }
+    }
+
+    /// A passage of `code` made of the items `comp`, its coding references appended to `refs`.
+    fn passage(
+        &self,
+        refs: &mut Vec<CodingRef>,
+        items: &[Item],
+        comp: &[usize],
+        interview: &'a str,
+        code: u32,
+        words: u32,
+    ) -> Passage<'a> {
+        let start = refs.len() as u32;
+        refs.extend(comp.iter().map(|&i| items[i].r));
+        Passage {
+            interview,
+            code: self.codes.ids[code as usize],
+            refs: start..refs.len() as u32,
+            words,
         }
     }
 
