@@ -107,6 +107,7 @@ fn main() {
         segment: 1,
         start_ms: 1000,
         end_ms: 5000,
+        line: None,
         speaker: Some("Участник".into()),
         text: "Ну вот, честно говоря, граница была самым страшным моментом, паспорт проверяли долго.".into(),
         highlights: vec![[23, 30]],

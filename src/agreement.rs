@@ -361,9 +361,22 @@ pub struct Disagreement {
     pub lang: String,
     pub segment: usize,
     pub start_ms: u64,
+    /// A document's segment: its line (documents have no times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     pub text: String,
     /// Coder -> codes on this segment.
     pub codes: BTreeMap<String, Vec<String>>,
+}
+
+impl Disagreement {
+    /// Where it is, for people: its time, or a document's line.
+    pub fn locator(&self) -> crate::transcript::Locator {
+        crate::transcript::Locator {
+            start_ms: self.start_ms,
+            line: self.line,
+        }
+    }
 }
 
 /// Segments where the compared coders' sets of codes differ.
@@ -410,6 +423,7 @@ pub fn disagreements(project: &Project, all: &AllCodings, coders: &[String]) -> 
                         lang: lang.clone(),
                         segment: seg,
                         start_ms: s.start_ms,
+                        line: s.line,
                         text: s.text.clone(),
                         codes: coders
                             .iter()

@@ -17,7 +17,8 @@ pub const CODINGS_DIR: &str = "codings";
 pub const CACHE_DIR: &str = ".intercode";
 
 /// The transcript file extensions a project folder may hold.
-pub const TRANSCRIPT_EXTENSIONS: [&str; 3] = ["vtt", "srt", "txt"];
+/// (`text` is a document: untimed text kept exactly.)
+pub const TRANSCRIPT_EXTENSIONS: [&str; 4] = ["vtt", "srt", "txt", "text"];
 
 /// One interview: its language versions and its participant's attributes.
 #[derive(Debug, Clone, Default)]
@@ -53,7 +54,7 @@ impl Interview {
         for (lang, path) in &self.files {
             if let Ok(imp) = transcript::parse_file(path) {
                 out.versions
-                    .insert(lang.clone(), Transcript::new(&self.id, lang, imp.segments));
+                    .insert(lang.clone(), imp.transcript(&self.id, lang));
             }
         }
         out
@@ -166,7 +167,7 @@ impl Project {
                 problems.push(Problem::warning(
                     rel(root, &path),
                     None,
-                    "ignored: transcript files are named `<ID>.<lang>.<vtt|srt|txt>`, e.g. `P01.ru.vtt`",
+                    "ignored: transcript files are named `<ID>.<lang>.<vtt|srt|txt|text>`, e.g. `P01.ru.vtt`",
                 ));
                 continue;
             };
@@ -199,7 +200,7 @@ impl Project {
                     }
                     interview
                         .versions
-                        .insert(lang.to_string(), Transcript::new(id, lang, imp.segments));
+                        .insert(lang.to_string(), imp.transcript(id, lang));
                     interview.files.insert(lang.to_string(), path.clone());
                 }
                 Err(Error::Data { location, message }) => problems.push(Problem::error(

@@ -1,7 +1,9 @@
 //! REFI-QDA 1.5 exchange (NVivo, ATLAS.ti, MAXQDA, QualCoder): the codebook as a `.qdc`, the
 //! whole project as a `.qdpx` (a zip of `project.qde` and `sources/<GUID>.txt`), and import of
-//! both. Exported positions are code points over exactly the exported text (UTF-8, LF, no
-//! BOM), end exclusive, which is intercode's own canonical text. GUIDs are derived from
+//! both. Exported positions are code points over exactly the exported text (UTF-8, no BOM),
+//! end exclusive, which is intercode's own canonical text. An imported text source becomes a
+//! document (`transcripts/<ID>.<lang>.text`, see `transcript::document`) whose text is the
+//! source's exactly, so positions map 1:1 both ways. GUIDs are derived from
 //! stable names (UUID v5), so the same project exports the same GUIDs every time.
 //!
 //! Import is tolerant of what real tools write (any case of `project.qde` and `sources/`,
@@ -393,7 +395,7 @@ pub fn is_own_file(rel: &str) -> bool {
     plain
         && match parts.as_slice() {
             ["codebook", _] => ext == "json",
-            ["transcripts", _] => matches!(ext, "vtt" | "srt" | "txt" | "csv"),
+            ["transcripts", _] => matches!(ext, "vtt" | "srt" | "txt" | "text" | "csv"),
             ["codings", _, _] => matches!(ext, "json" | "tsv"),
             _ => false,
         }
@@ -815,7 +817,6 @@ pub fn read_project(
             },
             (None, None) => return Err(format!("source `{name}` has no text")),
         };
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
         // `P01.ru` from an intercode export; otherwise an id from the name; a source without a
         // name is numbered by its place in the file.
         let (base, lang) = match named.and_then(|n| n.rsplit_once('.')) {
@@ -854,44 +855,14 @@ pub fn read_project(
                 }
             ));
         }
-        // Paragraphs (lines) become segments; positions map to the joined text.
+        // The source becomes a document: its text is kept exactly (CRLF, trailing spaces,
+        // one long line), so every position of the other tool is a position here.
         let chars: Vec<char> = text.chars().collect();
-        let mut map = vec![0usize; chars.len() + 1];
-        let mut canon = String::new();
-        let mut canon_len = 0usize;
-        let mut first_line = true;
-        let mut i = 0;
-        while i <= chars.len() {
-            let end = (i..chars.len())
-                .find(|j| chars[*j] == '\n')
-                .unwrap_or(chars.len());
-            // Segments are trimmed, with tabs as spaces and no control characters, exactly
-            // as the transcript importer will read them back.
-            let raw: String = chars[i..end].iter().collect();
-            let line = crate::transcript::cuetext::clean_line(&raw).into_owned();
-            let keep = !line.is_empty();
-            let lead = raw
-                .chars()
-                .take_while(|c| c.is_whitespace() || c.is_control())
-                .count();
-            if keep && !first_line {
-                canon.push('\n');
-                canon_len += 1;
-            }
-            let n = line.chars().count();
-            for (off, slot) in map.iter_mut().enumerate().take(end + 1).skip(i) {
-                *slot = if keep {
-                    canon_len + (off - i).saturating_sub(lead).min(n)
-                } else {
-                    canon_len
-                };
-            }
-            if keep {
-                canon.push_str(&line);
-                canon_len += n;
-                first_line = false;
-            }
-            i = end + 1;
+        if crate::transcript::document::segment_ranges(&text).is_empty() {
+            imp.warnings.push(format!(
+                "source `{name}` has no text (only blank lines); it was left out"
+            ));
+            continue;
         }
         for sel in children(src, "PlainTextSelection") {
             let (Some(s), Some(e)) = (sel.attribute("startPosition"), sel.attribute("endPosition"))
@@ -944,11 +915,11 @@ pub fn read_project(
                     }
                 }
                 let memo = memos.join("\n");
-                let (cs, ce) = (map[s], map[e].max(map[s]));
+                let (cs, ce) = (s, e);
                 if cs == ce {
                     continue;
                 }
-                let quote: String = canon.chars().skip(cs).take(ce - cs).collect();
+                let quote: String = chars[cs..ce].iter().collect();
                 let gid = coding
                     .attribute("guid")
                     .map(norm_guid)
@@ -977,7 +948,7 @@ pub fn read_project(
         if let Some(g) = src.attribute("guid") {
             source_ids.insert(norm_guid(g), id.clone());
         }
-        imp.sources.push((id, lang, canon));
+        imp.sources.push((id, lang, text));
     }
     imp.codings = files.into_values().collect();
     // Cases with variable values become participants' attributes; a case belongs to the
@@ -1039,26 +1010,4 @@ pub fn read_project(
         }
     }
     Ok(imp)
-}
-
-/// A WebVTT transcript for an imported text: one cue per paragraph, one second each (the
-/// source has no times).
-pub fn text_to_vtt(text: &str) -> String {
-    let mut s = String::from(
-        "WEBVTT\nNOTE imported from a REFI-QDA text source; times are placeholders\n\n",
-    );
-    for (i, line) in text.split('\n').enumerate() {
-        let t = crate::transcript::format_time(i as u64 * 1000);
-        let e = crate::transcript::format_time(i as u64 * 1000 + 1000);
-        // A colon-led first word would read as a speaker: the voice tag keeps it text.
-        let _ = write!(
-            s,
-            "{}\n{t} --> {e}\n<v ->{}\n\n",
-            i + 1,
-            line.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-        );
-    }
-    s
 }

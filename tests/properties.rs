@@ -110,4 +110,46 @@ proptest! {
             prop_assert_eq!(t.slice(t.segment_span(i)), expected.as_str());
         }
     }
+
+    /// A document is its text exactly: any text (CRLF, lone CR, tabs, blank lines, controls,
+    /// long lines) gives segments whose slices are their texts, positions that map to the
+    /// right bytes everywhere, and a cursor that always lands inside the text.
+    #[test]
+    fn a_document_keeps_any_text_and_maps_every_position(
+        pieces in proptest::collection::vec(prop_oneof![
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\n".to_string()),
+            Just("  ".to_string()),
+            Just("\t".to_string()),
+            Just("Страх. ".repeat(120)),
+            Just("👩‍👩‍👧".to_string()),
+            "\\PC{0,12}",
+            "[\\x00-\\x1f]{0,3}",
+        ], 0..20),
+        forward in any::<bool>(),
+    ) {
+        let text = pieces.concat();
+        let t = Transcript::document("D", "en", text.clone());
+        prop_assert_eq!(t.text(), text.as_str());
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        prop_assert_eq!(t.char_len(), chars.len());
+        for (i, seg) in t.segments.iter().enumerate() {
+            prop_assert_eq!(t.slice(t.segment_span(i)), seg.text.as_str());
+            prop_assert!(!seg.text.is_empty() && !seg.text.contains(['\n', '\r']));
+        }
+        for pos in 0..=chars.len() {
+            let want = chars.get(pos).map_or(text.len(), |(b, _)| *b);
+            prop_assert_eq!(t.byte_offset(pos), want);
+            let snapped = t.snap(pos, forward);
+            prop_assert!(snapped <= chars.len());
+        }
+        if !t.segments.is_empty() {
+            // Written and read back as a `.text` file, it is the same document.
+            let imp = parse_bytes(text.as_bytes(), Path::new("D.en.text")).unwrap();
+            let back = imp.transcript("D", "en");
+            prop_assert_eq!(back.text(), text.as_str());
+            prop_assert_eq!(back.segments.len(), t.segments.len());
+        }
+    }
 }

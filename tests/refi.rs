@@ -356,7 +356,8 @@ fn quirks_of_real_tools_are_tolerated() {
     ]);
     let imp = refi::read_qdpx(&bytes).unwrap();
     assert_eq!(imp.sources.len(), 1);
-    assert_eq!(imp.sources[0].2, "Yes, afraid of it.\nSecond paragraph.");
+    // The text is kept exactly (blank line and all), without the BOM.
+    assert_eq!(imp.sources[0].2, "Yes, afraid of it.\n\nSecond paragraph.");
     let f = &imp.codings[0];
     assert_eq!(
         (f.coder.as_str(), f.codings[0].quote.as_str()),
@@ -670,4 +671,165 @@ fn a_codebook_merges_by_guid_instead_of_doubling() {
     guids.sort();
     guids.dedup();
     assert_eq!((guids.len(), n), (22, 22));
+}
+
+/// Text sources that are not timed transcripts (CRLF, trailing spaces and tabs, blank lines
+/// before the text, one very long line) are kept exactly: the project's document is the
+/// source byte for byte, every quote is the other tool's text at its positions, search,
+/// reports and `check` work on it, and our export gives back the same text and positions.
+#[test]
+fn text_sources_are_kept_exactly_and_positions_map_one_to_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let user = "AAAAAAAA-0000-0000-0000-000000000001";
+    let code = "CCCCCCCC-0000-0000-0000-000000000001";
+    let crlf = "Q: Как вы оказались здесь?  \r\n\r\nA: Страшно было,\tочень 👩‍👩‍👧 страшно. \r\nЕщё строка с пробелами   \r\n";
+    let sentence = "We never spoke about the border openly, because anyone could be listening. ";
+    let long_line = sentence.repeat(120); // one line of 9,000 characters, as NVivo writes
+    let leading = "\n\n   \nAfter blank lines: the registration office was the worst part.\n";
+    // (text, selections as code point ranges)
+    let chars = |t: &str| t.chars().count();
+    let find = |t: &str, needle: &str| {
+        let b = t.find(needle).unwrap();
+        let s = t[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    // (name, text, selections)
+    type Source<'a> = (&'a str, String, Vec<(usize, usize)>);
+    let sources: Vec<Source> = vec![
+        (
+            "crlf",
+            crlf.to_string(),
+            vec![
+                find(crlf, "Страшно было,\tочень 👩‍👩‍👧 страшно."),
+                // Across the line break, trailing space included.
+                find(crlf, "страшно. \r\nЕщё"),
+                // Only the trailing spaces of a line.
+                (find(crlf, "здесь?  ").1 - 2, find(crlf, "здесь?  ").1),
+            ],
+        ),
+        (
+            "long",
+            long_line.clone(),
+            vec![
+                (chars(sentence) * 60, chars(sentence) * 60 + 40),
+                (chars(&long_line) - 20, chars(&long_line)),
+            ],
+        ),
+        (
+            "leading",
+            leading.to_string(),
+            vec![find(leading, "registration office")],
+        ),
+    ];
+    let mut qde = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="t" origin="another tool">
+<Users><User guid="{user}" name="vera"/></Users>
+<CodeBook><Codes><Code guid="{code}" name="Fear" isCodable="true"/></Codes></CodeBook>
+<Sources>"#
+    );
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for (k, (name, text, sels)) in sources.iter().enumerate() {
+        let g = format!("5555555{k}-0000-0000-0000-000000000000");
+        qde.push_str(&format!(
+            r#"<TextSource guid="{g}" name="{name}" plainTextPath="internal://{g}.txt">"#
+        ));
+        for (j, (s, e)) in sels.iter().enumerate() {
+            qde.push_str(&format!(r#"<PlainTextSelection guid="6666666{k}-0000-0000-0000-00000000000{j}" startPosition="{s}" endPosition="{e}" creatingUser="{user}"><Coding guid="7777777{k}-0000-0000-0000-00000000000{j}" creatingUser="{user}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>"#));
+        }
+        qde.push_str("</TextSource>");
+        entries.push((format!("sources/{g}.txt"), text.as_bytes().to_vec()));
+    }
+    qde.push_str("</Sources></Project>");
+    entries.push(("project.qde".into(), qde.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let file = tmp.path().join("other.qdpx");
+    std::fs::write(&file, zip_of(&refs)).unwrap();
+    let dir = tmp.path().join("p");
+    ok(&Command::new(bin()).arg("init").arg(&dir).output().unwrap());
+    ok(&run(&dir, &["import-refi", file.to_str().unwrap()]));
+    // The project's documents are the sources byte for byte; nothing drifted.
+    for (name, text, _) in &sources {
+        let stored = std::fs::read(dir.join(format!("transcripts/{name}.en.text"))).unwrap();
+        assert_eq!(String::from_utf8(stored).unwrap(), *text, "{name}");
+    }
+    let check = ok(&run(&dir, &["check"]));
+    assert!(!check.contains("drift"), "{check}");
+    // Every quote is the source's text at the other tool's positions.
+    let list = ok(&run(&dir, &["code", "list", "--format", "json"]));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+    let want: usize = sources.iter().map(|s| s.2.len()).sum();
+    assert_eq!(rows.len(), want, "{list}");
+    for r in &rows {
+        let (name, s, e) = (
+            r["interview"].as_str().unwrap(),
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        let (_, text, sels) = sources.iter().find(|x| x.0 == name).unwrap();
+        assert!(sels.contains(&(s, e)), "{name} {s}..{e} moved");
+        let quote: String = text.chars().skip(s).take(e - s).collect();
+        assert_eq!(r["quote"].as_str().unwrap(), quote);
+    }
+    // Search finds a word in the long line and cites it by line, never by a made-up time.
+    let hits = ok(&run(&dir, &["search", "listening", "--limit", "3"]));
+    assert!(hits.contains("long en line 1"), "{hits}");
+    assert!(!hits.contains("00:00:00"), "{hits}");
+    let shown = ok(&run(&dir, &["transcript", "leading", "--lang", "en"]));
+    assert!(shown.contains("[line 4] After blank lines"), "{shown}");
+    let quotes = ok(&run(&dir, &["report", "quotes", "--code", "fear"]));
+    assert!(quotes.contains("line 1"), "{quotes}");
+    // Our export gives the other tool back the same text at the same positions.
+    let out = tmp.path().join("back.qdpx");
+    ok(&run(&dir, &["export", "qdpx", out.to_str().unwrap()]));
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut back_qde = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("project.qde").unwrap(), &mut back_qde).unwrap();
+    let doc = roxml(&back_qde);
+    for (name, text, sels) in &sources {
+        let (path, mut got): (String, Vec<(usize, usize)>) = doc(name);
+        let mut exported = String::new();
+        std::io::Read::read_to_string(
+            &mut z.by_name(&format!("sources/{path}")).unwrap(),
+            &mut exported,
+        )
+        .unwrap();
+        assert_eq!(&exported, text, "{name}: text changed on the way back");
+        got.sort();
+        let mut want = sels.clone();
+        want.sort();
+        assert_eq!(got, want, "{name}: positions changed on the way back");
+    }
+}
+
+/// (plainTextPath file, selections) of the source `P.en` named `name` in a project.qde.
+fn roxml(qde: &str) -> impl Fn(&str) -> (String, Vec<(usize, usize)>) + '_ {
+    move |name| {
+        let doc = roxmltree::Document::parse(qde).unwrap();
+        let src = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("TextSource") && n.attribute("name") == Some(&format!("{name}.en"))
+            })
+            .unwrap_or_else(|| panic!("no source {name}.en"));
+        let path = src
+            .attribute("plainTextPath")
+            .unwrap()
+            .trim_start_matches("internal://")
+            .to_string();
+        let sels = src
+            .children()
+            .filter(|n| n.has_tag_name("PlainTextSelection"))
+            .map(|n| {
+                (
+                    n.attribute("startPosition").unwrap().parse().unwrap(),
+                    n.attribute("endPosition").unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        (path, sels)
+    }
 }

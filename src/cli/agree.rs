@@ -124,7 +124,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                         d.interview,
                         d.lang,
                         d.segment,
-                        intercode::transcript::format_clock(d.start_ms)
+                        d.locator()
                     )?;
                     writeln!(out, "  {}", inert(&d.text))?;
                     for (coder, codes) in &d.codes {

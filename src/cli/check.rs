@@ -144,10 +144,15 @@ fn summary(project: &Project, out: &mut dyn Write) -> std::io::Result<()> {
             .iter()
             .map(|(l, t)| format!("{l} {}", t.segments.len()))
             .collect();
+        // A document has no duration: it is said to be one.
+        let length = if i.versions.values().all(|t| t.is_document()) {
+            "doc    ".to_string()
+        } else {
+            format!("{:>3} min", dur / 60_000)
+        };
         writeln!(
             out,
-            "    {id:<6} {:>3} min  segments {:<16} {}",
-            dur / 60_000,
+            "    {id:<6} {length}  segments {:<16} {}",
             segs.join(", "),
             inert(&attrs.join(" "))
         )?;

@@ -7,7 +7,7 @@ use intercode::project::{
     is_valid_interview_id, is_valid_lang, split_transcript_name, TRANSCRIPTS_DIR,
     TRANSCRIPT_EXTENSIONS,
 };
-use intercode::transcript::{self, format_clock};
+use intercode::transcript;
 use intercode::{fsutil, Error, Project};
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,7 +15,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Transcript files (.vtt, .srt, Zoom .txt); named ID.LANG.EXT unless --interview/--lang say
+    /// Transcript files (.vtt, .srt, Zoom .txt) or documents (.text: untimed UTF-8 text kept
+    /// exactly); named ID.LANG.EXT unless --interview/--lang say
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Interview id (default: from the file name, e.g. P01 in P01.ru.vtt)
@@ -118,7 +119,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             }
         }
         fsutil::write_atomic(&p.target, p.imported.normalised.as_bytes())?;
-        let t = transcript::Transcript::new(&p.id, &p.lang, p.imported.segments.clone());
+        let t = p.imported.clone().transcript(&p.id, &p.lang);
         writeln!(
             out,
             "{} -> {}: {}, {}, {} segments, {} speakers, {}",
@@ -131,7 +132,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             p.imported.encoding,
             t.segments.len(),
             t.speakers().len(),
-            format_clock(t.duration_ms()),
+            t.extent(),
         )?;
         for (line, msg) in &p.imported.warnings {
             // The message may quote the file's own text (a timing line): made inert.

@@ -54,7 +54,7 @@ enum Command {
                             exits 1 if there is any error."
     )]
     Check(check::Args),
-    /// Import transcript files (Zoom VTT, WebVTT, Zoom .txt, SRT) into transcripts/
+    /// Import transcript files (Zoom VTT, WebVTT, Zoom .txt, SRT) or .text documents into transcripts/
     #[command(after_help = "Examples:\n  intercode import P07.ru.vtt P07.en.vtt\n  \
                             intercode import zoom_recording.vtt --interview P07 --lang ru\n\n\
                             The format and the encoding (UTF-8, UTF-16, Windows-1251, KOI8-R, ...) are \

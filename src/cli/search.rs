@@ -2,7 +2,6 @@
 
 use super::{inert, CmdResult, Context};
 use intercode::search::{Freshness, Results, SearchIndex};
-use intercode::transcript::format_clock;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -150,7 +149,7 @@ fn write_text(r: &Results, out: &mut dyn Write) -> anyhow::Result<()> {
             "{} {} {}  {}",
             h.interview,
             h.lang,
-            format_clock(h.start_ms),
+            h.locator(),
             inert(h.speaker.as_deref().unwrap_or(""))
         )?;
         let chars: Vec<char> = h.text.chars().collect();

@@ -31,6 +31,8 @@ struct JsonSegment<'a> {
     index: usize,
     start_ms: u64,
     end_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
     speaker: Option<&'a str>,
     text: &'a str,
     start: usize,
@@ -79,6 +81,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                             index: s.index,
                             start_ms: s.start_ms,
                             end_ms: s.end_ms,
+                            line: s.line,
                             speaker: s.speaker.as_deref(),
                             text: &s.text,
                             start: span.start,
@@ -97,18 +100,22 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 }
                 for s in &t.segments[turn.segments.clone()] {
                     match &s.speaker {
-                        Some(sp) => writeln!(
-                            out,
-                            "[{}] {}: {}",
-                            format_time(s.start_ms),
-                            inert(sp),
-                            inert(&s.text)
-                        )?,
-                        None => writeln!(out, "[{}] {}", format_time(s.start_ms), inert(&s.text))?,
+                        Some(sp) => {
+                            writeln!(out, "[{}] {}: {}", stamp(s), inert(sp), inert(&s.text))?
+                        }
+                        None => writeln!(out, "[{}] {}", stamp(s), inert(&s.text))?,
                     }
                 }
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A segment's place in `transcript show`: its full time, or a document's line.
+fn stamp(s: &intercode::transcript::Segment) -> String {
+    match s.line {
+        Some(_) => s.locator().to_string(),
+        None => format_time(s.start_ms),
+    }
 }

@@ -547,7 +547,7 @@ fn passage_quote(
     }
     let time = t
         .segment_at(span.start)
-        .map(|s| crate::transcript::format_clock(t.segments[s].start_ms))
+        .map(|s| t.segments[s].locator().to_string())
         .unwrap_or_default();
     let other_text = match (&other, other_span) {
         (Some(o), Some(s)) => interview

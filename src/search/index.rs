@@ -27,7 +27,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5; // 5: translations found by document id, not stored twice
+pub const SCHEMA_VERSION: u32 = 6; // 6: a document's line
 
 const META_FILE: &str = "intercode-meta.json";
 
@@ -64,6 +64,8 @@ struct Fields {
     segment: Field,
     start_ms: Field,
     end_ms: Field,
+    /// A document segment's line; 0 for a timed cue.
+    line: Field,
     seg_start: Field,
     seg_end: Field,
     text: Field,
@@ -99,6 +101,7 @@ fn schema() -> (Schema, Fields) {
         segment: b.add_u64_field("segment", STORED),
         start_ms: b.add_u64_field("start_ms", STORED),
         end_ms: b.add_u64_field("end_ms", STORED),
+        line: b.add_u64_field("line", STORED),
         seg_start: b.add_u64_field("seg_start", STORED),
         seg_end: b.add_u64_field("seg_end", STORED),
         text: b.add_text_field("text", analysed("ic_stem", true)),
@@ -469,6 +472,7 @@ impl SearchIndex {
                 doc.add_u64(f.segment, s.index as u64);
                 doc.add_u64(f.start_ms, s.start_ms);
                 doc.add_u64(f.end_ms, s.end_ms);
+                doc.add_u64(f.line, s.line.map_or(0, u64::from));
                 doc.add_u64(f.seg_start, span.start as u64);
                 doc.add_u64(f.seg_end, span.end as u64);
                 doc.add_text(f.text, &s.text);
@@ -692,6 +696,7 @@ impl SearchIndex {
                 segment: n(self.f.segment) as usize,
                 start_ms: n(self.f.start_ms),
                 end_ms: n(self.f.end_ms),
+                line: u32::try_from(n(self.f.line)).ok().filter(|l| *l > 0),
                 speaker: s(self.f.speaker),
                 highlights: highlights(&text, &node),
                 text,

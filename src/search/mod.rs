@@ -22,6 +22,9 @@ pub struct Hit {
     pub segment: usize,
     pub start_ms: u64,
     pub end_ms: u64,
+    /// A document's segment: its line (documents have no times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     pub speaker: Option<String>,
     pub text: String,
     /// Code point ranges into `text`, end exclusive.
@@ -33,6 +36,16 @@ pub struct Hit {
     pub span: std::ops::Range<usize>,
     #[serde(skip)]
     pub score: f32,
+}
+
+impl Hit {
+    /// Where the hit is, for people: its time, or a document's line.
+    pub fn locator(&self) -> crate::transcript::Locator {
+        crate::transcript::Locator {
+            start_ms: self.start_ms,
+            line: self.line,
+        }
+    }
 }
 
 /// The answer to a query: how many segments match, and the first `limit` of them.

@@ -96,14 +96,16 @@ fn best_partners(xs: &[Segment], ys: &[Segment]) -> Vec<usize> {
     out
 }
 
-/// Aligns two versions of a transcript by time overlap.
+/// Aligns two versions of a transcript by time overlap. A document has no times: nothing of
+/// it aligns, and each segment of either side is a group of its own (left ones first).
 pub fn align_by_time(left: &[Segment], right: &[Segment]) -> Alignment {
-    let l2r = if right.is_empty() {
+    let untimed = left.iter().chain(right).any(|s| s.line.is_some());
+    let l2r = if right.is_empty() || untimed {
         vec![]
     } else {
         best_partners(left, right)
     };
-    let r2l = if left.is_empty() {
+    let r2l = if left.is_empty() || untimed {
         vec![]
     } else {
         best_partners(right, left)
@@ -237,5 +239,21 @@ mod tests {
         let al = align_by_time(&l, &[]);
         assert_eq!(al.groups, vec![(0..1, 0..0)]);
         assert_eq!(al.other_side(0), 0..0);
+    }
+
+    #[test]
+    fn a_document_aligns_with_nothing() {
+        let mut doc = vec![
+            Segment::new(0, 0, 0, None, "a"),
+            Segment::new(1, 0, 0, None, "b"),
+        ];
+        for (k, s) in doc.iter_mut().enumerate() {
+            s.line = Some(k as u32 + 1);
+        }
+        let timed = [Segment::new(0, 0, 1000, None, "x")];
+        let al = align_by_time(&doc, &timed);
+        assert_eq!(al.groups, vec![(0..1, 0..0), (1..2, 0..0), (2..2, 0..1)]);
+        assert_eq!(al.other_side(0), 0..0);
+        assert_eq!(al.this_side(0), 2..2);
     }
 }

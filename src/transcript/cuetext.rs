@@ -90,10 +90,10 @@ pub fn inert(s: &str) -> Cow<'_, str> {
 }
 
 /// Text kept as data (JSON, CSV) but never carrying what a terminal or a viewer would act
-/// on: line breaks and tabs stay, other control characters (ESC, C1) and bidirectional
-/// controls become U+FFFD.
+/// on: line breaks (a document's CRLF too) and tabs stay, other control characters (ESC,
+/// C1) and bidirectional controls become U+FFFD.
 pub fn data_safe(s: &str) -> Cow<'_, str> {
-    let bad = |c: char| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(c);
+    let bad = |c: char| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(c);
     if s.chars().any(bad) {
         s.chars()
             .map(|c| if bad(c) { '\u{FFFD}' } else { c })

@@ -2,7 +2,10 @@
 //! cues, interpret speaker labels and markup, and check the timeline. Every failure names the
 //! file and, where there is one, the line.
 
-use super::{cuetext, encoding, speaker, srt, webvtt, zoom_txt, ParseError, RawCue, Segment};
+use super::{
+    cuetext, document, encoding, speaker, srt, webvtt, zoom_txt, ParseError, RawCue, Segment,
+    Transcript,
+};
 use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,6 +20,8 @@ pub enum Format {
     ZoomTxt,
     /// SubRip.
     Srt,
+    /// Untimed text kept exactly (`.text`): see [`document`].
+    Document,
 }
 
 impl Format {
@@ -25,6 +30,7 @@ impl Format {
             Format::WebVtt => "vtt",
             Format::ZoomTxt => "txt",
             Format::Srt => "srt",
+            Format::Document => "text",
         }
     }
 
@@ -33,6 +39,7 @@ impl Format {
             Format::WebVtt => "WebVTT",
             Format::ZoomTxt => "Zoom saved transcript",
             Format::Srt => "SRT",
+            Format::Document => "document (text kept exactly)",
         }
     }
 }
@@ -43,10 +50,21 @@ pub struct Imported {
     pub format: Format,
     pub encoding: &'static str,
     /// The decoded text with `\n` line endings and no BOM: what `import` writes to the project.
+    /// A document's text exactly as it is (without a BOM).
     pub normalised: String,
     pub segments: Vec<Segment>,
     /// Non-fatal problems (e.g. cues with unreadable timings that were skipped), by line.
     pub warnings: Vec<(usize, String)>,
+}
+
+impl Imported {
+    /// The transcript of interview `id` in `lang` this file gives.
+    pub fn transcript(self, id: &str, lang: &str) -> Transcript {
+        match self.format {
+            Format::Document => Transcript::document(id, lang, self.normalised),
+            _ => Transcript::new(id, lang, self.segments),
+        }
+    }
 }
 
 /// Recognises the format from the content; the extension decides only when the content is
@@ -54,6 +72,9 @@ pub struct Imported {
 /// the WebVTT parser with a clear message).
 pub fn detect_format(text: &str, extension: Option<&str>) -> Format {
     let ext = extension.map(|e| e.to_ascii_lowercase());
+    if ext.as_deref() == Some("text") {
+        return Format::Document;
+    }
     if text.starts_with("WEBVTT") || ext.as_deref() == Some("vtt") {
         return Format::WebVtt;
     }
@@ -87,13 +108,16 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
     if bytes.is_empty() {
         return Err(Error::data(path, None, "the file is empty"));
     }
+    let ext = path.extension().and_then(|e| e.to_str());
+    if detect_format("", ext) == Format::Document {
+        return parse_document(bytes, path);
+    }
     let decoded = encoding::decode(bytes).map_err(|e| Error::data(path, None, e.0))?;
     let normalised = if webvtt::needs_normalising(&decoded.text) {
         webvtt::normalise(&decoded.text)
     } else {
         decoded.text
     };
-    let ext = path.extension().and_then(|e| e.to_str());
     let format = detect_format(&normalised, ext);
     let err = |e: ParseError| Error::data(path, e.line, e.message);
     let (raw, warnings) = match format {
@@ -114,6 +138,8 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
         }
         Format::ZoomTxt => (zoom_txt::parse(&normalised).map_err(err)?, Vec::new()),
         Format::Srt => (srt::parse(&normalised).map_err(err)?, Vec::new()),
+        // Only by extension, which returned above.
+        Format::Document => unreachable!("a document is read by parse_document"),
     };
     let segments = segments_from_cues(raw).map_err(err)?;
     Ok(Imported {
@@ -122,6 +148,42 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
         normalised,
         segments,
         warnings,
+    })
+}
+
+/// A document is read byte for byte: strict UTF-8 (a BOM is not text), nothing else
+/// changed, since every position counts in exactly this text.
+fn parse_document(bytes: &[u8], path: &Path) -> Result<Imported> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let line = 1 + body[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            return Err(Error::data(
+                path,
+                Some(line),
+                "a document must be UTF-8 (its text is kept byte for byte, so it is not converted); \
+                 convert it, or import it as a transcript",
+            ));
+        }
+    };
+    let segments = document::segments(&text);
+    if segments.is_empty() {
+        return Err(Error::data(
+            path,
+            None,
+            "the document has no text, only blank lines",
+        ));
+    }
+    Ok(Imported {
+        format: Format::Document,
+        encoding: "UTF-8",
+        normalised: text,
+        segments,
+        warnings: Vec::new(),
     })
 }
 
@@ -183,6 +245,7 @@ fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>,
             end_ms: cue.end_ms,
             speaker,
             text: text.to_string(),
+            line: None,
         });
     }
     if segments.is_empty() {

@@ -6,6 +6,10 @@
 //! position in the product (codings, search hits, exports) is a **Unicode code point offset**
 //! into that text, end exclusive. Byte offsets stay inside this module.
 //!
+//! A **document** ([`Transcript::document`], see [`document`]) is the other kind: untimed
+//! text kept exactly, whose canonical text is the file's text and whose segments are its
+//! lines; between two of its segments may lie any text (line breaks, blank lines, spaces).
+//!
 //! ```
 //! use intercode::transcript::{Segment, Transcript};
 //! let t = Transcript::new("P01", "ru", vec![
@@ -19,6 +23,7 @@
 
 pub mod align;
 pub mod cuetext;
+pub mod document;
 pub mod encoding;
 pub mod speaker;
 pub mod srt;
@@ -40,8 +45,12 @@ pub struct Segment {
     pub end_ms: u64,
     /// `None` when the source gives no speaker for this cue.
     pub speaker: Option<String>,
-    /// Plain text on one line: no markup, no line breaks, no control characters.
+    /// Plain text on one line: no markup, no line breaks, no control characters (a
+    /// document's segment keeps its tabs and whatever else its source has).
     pub text: String,
+    /// A document's segment: its 1-based line in the source text. `None` for a timed cue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 impl Segment {
@@ -58,6 +67,32 @@ impl Segment {
             end_ms,
             speaker: speaker.map(str::to_string),
             text: text.to_string(),
+            line: None,
+        }
+    }
+
+    /// Where the segment is, for people: its time, or a document's line.
+    pub fn locator(&self) -> Locator {
+        Locator {
+            start_ms: self.start_ms,
+            line: self.line,
+        }
+    }
+}
+
+/// A place in an interview as people cite it: `00:12:31` in a timed transcript, `line 12` in
+/// a document (which has no times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Locator {
+    pub start_ms: u64,
+    pub line: Option<u32>,
+}
+
+impl std::fmt::Display for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(n) => write!(f, "line {n}"),
+            None => f.write_str(&format_clock(self.start_ms)),
         }
     }
 }
@@ -79,6 +114,7 @@ pub struct Transcript {
     /// Per segment: (code point offset, byte offset) of its first character in `text`.
     starts: Vec<(usize, usize)>,
     char_len: usize,
+    document: bool,
 }
 
 impl Transcript {
@@ -104,10 +140,55 @@ impl Transcript {
             text,
             starts,
             char_len: chars,
+            document: false,
         }
     }
 
-    /// The canonical text: segment texts joined with `\n`.
+    /// A document: `text` is the canonical text exactly; its segments are its non-blank
+    /// lines (see [`document`]), untimed.
+    pub fn document(interview: &str, lang: &str, text: String) -> Self {
+        let ranges = document::segment_ranges(&text);
+        let mut segments = Vec::with_capacity(ranges.len());
+        let mut starts = Vec::with_capacity(ranges.len());
+        // Code points are counted once, from one segment start to the next.
+        let (mut chars, mut byte) = (0usize, 0usize);
+        for (i, (r, line)) in ranges.into_iter().enumerate() {
+            chars += char_count(&text[byte..r.start]);
+            starts.push((chars, r.start));
+            chars += char_count(&text[r.clone()]);
+            byte = r.end;
+            let mut seg = Segment::new(i, 0, 0, None, &text[r]);
+            seg.line = Some(line);
+            segments.push(seg);
+        }
+        let char_len = chars + char_count(&text[byte..]);
+        Transcript {
+            interview: interview.to_string(),
+            lang: lang.to_string(),
+            segments,
+            text,
+            starts,
+            char_len,
+            document: true,
+        }
+    }
+
+    /// True for a document: untimed text kept exactly, cited by line.
+    pub fn is_document(&self) -> bool {
+        self.document
+    }
+
+    /// How long it is, for people: a duration, or a document's line count.
+    pub fn extent(&self) -> String {
+        if self.document {
+            let lines = self.segments.last().and_then(|s| s.line).unwrap_or(0);
+            format!("{lines} lines")
+        } else {
+            format_clock(self.duration_ms())
+        }
+    }
+
+    /// The canonical text: segment texts joined with `\n` (a document's own text).
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -123,8 +204,9 @@ impl Transcript {
         start..start + char_count(&self.segments[i].text)
     }
 
-    /// The segment containing code point `pos` (a newline belongs to the segment before it;
-    /// positions past the end belong to the last segment). `None` for an empty transcript.
+    /// The segment containing code point `pos` (a newline, or a document's text between two
+    /// segments, belongs to the segment before it; positions before the first segment belong
+    /// to the first, past the end to the last). `None` for an empty transcript.
     pub fn segment_at(&self, pos: usize) -> Option<usize> {
         if self.starts.is_empty() {
             return None;
@@ -135,12 +217,35 @@ impl Transcript {
         })
     }
 
+    /// The nearest position a reader can see: a position in a document's text between two
+    /// segments (blank lines, spaces) moves to the next segment's start when `forward`, else
+    /// to the end of the segment before; before the first segment it is the first's start.
+    pub fn snap(&self, pos: usize, forward: bool) -> usize {
+        let Some(s) = self.segment_at(pos) else {
+            return pos;
+        };
+        let span = self.segment_span(s);
+        if pos < span.start {
+            return span.start;
+        }
+        if pos <= span.end {
+            return pos;
+        }
+        match (forward, self.starts.get(s + 1)) {
+            (true, Some((next, _))) => *next,
+            _ => span.end,
+        }
+    }
+
     /// Byte offset of code point `pos` (clamped to the end of the text).
     pub fn byte_offset(&self, pos: usize) -> usize {
-        let Some(seg) = self.segment_at(pos) else {
-            return 0;
+        // Start from the last segment start at or before `pos` (a document may have text
+        // before its first segment, or no segment at all).
+        let (c0, b0) = match self.starts.binary_search_by(|(c, _)| c.cmp(&pos)) {
+            Ok(i) => self.starts[i],
+            Err(0) => (0, 0),
+            Err(i) => self.starts[i - 1],
         };
-        let (c0, b0) = self.starts[seg];
         // Step over whole characters by their lead bytes' widths instead of decoding them:
         // reports map a million coded spans to bytes.
         let bytes = &self.text.as_bytes()[b0..];
@@ -309,6 +414,40 @@ mod tests {
         assert_eq!(turns[0].segments, 0..2);
         assert_eq!(t.speakers(), ["A", "B"]);
         assert_eq!(t.segments[2].index, 2);
+    }
+
+    #[test]
+    fn a_document_keeps_its_text_exactly_and_positions_count_all_of_it() {
+        let text = "\r\n  Где-то здесь. \r\n\r\n\tВторой абзац 👩‍👩‍👧\r\nlast".to_string();
+        let t = Transcript::document("D", "ru", text.clone());
+        assert!(t.is_document());
+        assert_eq!(t.text(), text);
+        assert_eq!(t.char_len(), text.chars().count());
+        let segs: Vec<&str> = t.segments.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(segs, ["Где-то здесь.", "Второй абзац 👩‍👩‍👧", "last"]);
+        assert_eq!(t.segments[1].line, Some(4));
+        assert_eq!(t.segments[1].locator().to_string(), "line 4");
+        for i in 0..t.segments.len() {
+            assert_eq!(t.slice(t.segment_span(i)), t.segments[i].text);
+        }
+        // Every position maps to its byte, before the first segment and between segments too.
+        for pos in 0..t.char_len() + 2 {
+            let want = text.char_indices().nth(pos).map_or(text.len(), |(b, _)| b);
+            assert_eq!(t.byte_offset(pos), want, "position {pos}");
+        }
+        assert_eq!(t.segment_at(0), Some(0));
+        assert_eq!(t.segment_at(t.segment_span(0).end + 2), Some(0));
+        assert_eq!(t.extent(), "5 lines");
+        // The cursor never rests where nothing is shown.
+        let (s0, s1) = (t.segment_span(0), t.segment_span(1));
+        assert_eq!(t.snap(0, true), s0.start);
+        assert_eq!(t.snap(s0.end + 1, true), s1.start);
+        assert_eq!(t.snap(s0.end + 1, false), s0.end);
+        assert_eq!(t.snap(s1.start + 1, false), s1.start + 1);
+        // A document of blank lines has no segment and still slices.
+        let blank = Transcript::document("D", "en", " \r\n ".into());
+        assert!(blank.segments.is_empty());
+        assert_eq!(blank.slice(0..2), " \r");
     }
 
     #[test]

@@ -844,6 +844,7 @@ impl App {
             return;
         };
         let new = f(t, ts.cursor).min(t.char_len().saturating_sub(1));
+        let new = t.snap(new, new > ts.cursor);
         self.transcript.as_mut().expect("open").cursor = new;
         self.scroll_to_cursor(false);
     }

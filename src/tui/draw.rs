@@ -227,7 +227,7 @@ impl App {
                 format!(", {}", attrs.join(", "))
             },
             if title_parallel { "⇄" } else { "" },
-            crate::transcript::format_clock(t.duration_ms())
+            t.extent()
         );
         f.render_widget(
             Paragraph::new(Line::styled(inert(&title).into_owned(), self.accent())),
@@ -484,7 +484,7 @@ impl App {
                 "{} {} {}  {}",
                 h.interview,
                 h.lang,
-                crate::transcript::format_clock(h.start_ms),
+                h.locator(),
                 h.speaker.as_deref().unwrap_or("")
             );
             let style = if k == self.search.selected {
@@ -746,7 +746,7 @@ impl App {
                     d.interview,
                     d.lang,
                     d.segment,
-                    crate::transcript::format_clock(d.start_ms)
+                    d.locator()
                 ),
                 style.add_modifier(Modifier::BOLD),
             ));

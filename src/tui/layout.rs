@@ -4,7 +4,7 @@
 //! computed once per transcript, width and mode and cached; drawing reads only the visible
 //! rows. Positions are code points of the canonical text, as everywhere in intercode.
 
-use crate::transcript::{align::Alignment, format_clock, Transcript};
+use crate::transcript::{align::Alignment, Transcript};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -194,11 +194,7 @@ impl Layout {
 /// Header text of a segment: time and speaker.
 pub fn header_text(t: &Transcript, segment: usize) -> String {
     let s = &t.segments[segment];
-    format!(
-        "{}  {}",
-        format_clock(s.start_ms),
-        s.speaker.as_deref().unwrap_or("—")
-    )
+    format!("{}  {}", s.locator(), s.speaker.as_deref().unwrap_or("—"))
 }
 
 #[cfg(test)]
