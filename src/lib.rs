@@ -2,8 +2,9 @@
 //!
 //! This crate is the product's core. It reads a project folder (transcripts in several
 //! formats and encodings, participant attributes, a codebook and survey figures), and knows
-//! nothing of terminals: the command line (`cli`, in the binary) and the terminal UI ([`tui`],
-//! the only module that uses ratatui) are thin shells over it.
+//! nothing of terminals: the command line (`cli`, in the binary) and the terminal UI (`tui`,
+//! the only module that uses ratatui, behind the default `tui` feature) are thin shells over
+//! it. `cargo test --lib --no-default-features` builds and tests the core alone.
 //!
 //! - [`transcript`]: the transcript model, canonical text and code point positions, importers,
 //!   encoding detection and cross-language alignment;
@@ -33,6 +34,7 @@ pub mod refi;
 pub mod report;
 pub mod search;
 pub mod transcript;
+#[cfg(feature = "tui")]
 pub mod tui;
 pub mod txn;
 
