@@ -1,15 +1,27 @@
 //! The terminal UI: read, code, search and report without leaving the keyboard. The only
 //! part of intercode that knows about terminals (ratatui + crossterm); all the work is done
-//! by the core. State and updates are in `app`, drawing in `draw`, key bindings in `keymap`,
-//! transcript layout in `layout`, and the search thread in `worker`.
+//! by the core. The rooms:
+//!
+//! - `app`: the [`App`] (what every view shares: project, codings, session, status) and the
+//!   one place input becomes state (`handle_event` -> `act` -> the view's action);
+//! - `views/`: one file per view, each with its state, its actions and its drawing;
+//! - `popups/`: help, the code picker and prompts, over any view;
+//! - `draw`: the frame (tabs, the view, the status bar, a popup), a pure read of the state;
+//! - `theme`, `keymap` (the user's key bindings), `layout` (transcript rows);
+//! - `worker` (the search thread) and `worker_replies` (the app's side of it).
 
 pub mod app;
 pub mod draw;
 pub mod keymap;
 pub mod layout;
+pub mod popups;
+pub mod theme;
+pub mod views;
 pub mod worker;
+mod worker_replies;
 
-pub use app::{App, View};
+pub use app::App;
+pub use views::View;
 
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;

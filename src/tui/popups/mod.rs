@@ -1,0 +1,177 @@
+//! Popups over a view: help, the code picker and one-line prompts. What is open is an
+//! [`Overlay`]; its keys go to `overlay_key` before any view sees them.
+
+use crate::codebook::Code;
+use crate::tui::app::*;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use std::collections::BTreeMap;
+
+mod help;
+mod picker;
+mod prompt;
+pub use picker::fuzzy_score;
+
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Memo(String),
+    Find,
+    AddCode(String),
+    Rename(String),
+    Move(String),
+    Merge(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// The code picker: query and the highlighted row.
+    Picker {
+        query: String,
+        selected: usize,
+    },
+    Prompt {
+        kind: PromptKind,
+        title: String,
+        input: String,
+    },
+}
+impl App {
+    pub(crate) fn overlay_key(&mut self, overlay: Overlay, k: KeyEvent) {
+        match overlay {
+            Overlay::Help => match k.code {
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                    self.help_scroll += if k.code == KeyCode::PageDown { 10 } else { 1 };
+                    self.overlay = Some(Overlay::Help);
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                    self.help_scroll = self
+                        .help_scroll
+                        .saturating_sub(if k.code == KeyCode::PageUp { 10 } else { 1 });
+                    self.overlay = Some(Overlay::Help);
+                }
+                _ => self.help_scroll = 0, // any other key closes the help
+            },
+            Overlay::Picker {
+                mut query,
+                mut selected,
+            } => {
+                let n = self.picker_matches(&query).len();
+                match k.code {
+                    KeyCode::Esc => return,
+                    KeyCode::Enter => {
+                        if let Some(code) = self
+                            .picker_matches(&query)
+                            .get(selected)
+                            .map(|c| c.id.clone())
+                        {
+                            self.apply_code(&code);
+                        }
+                        return;
+                    }
+                    KeyCode::Up => selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Tab => {
+                        selected = (selected + 1).min(n.saturating_sub(1))
+                    }
+                    KeyCode::Backspace => {
+                        query.pop();
+                        selected = 0;
+                    }
+                    KeyCode::Char(c) => {
+                        query.push(c);
+                        selected = 0;
+                    }
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Picker { query, selected });
+            }
+            Overlay::Prompt {
+                kind,
+                title,
+                mut input,
+            } => match k.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter => self.submit_prompt(kind, input),
+                KeyCode::Backspace => {
+                    input.pop();
+                    self.overlay = Some(Overlay::Prompt { kind, title, input });
+                }
+                KeyCode::Char(c) => {
+                    input.push(c);
+                    self.overlay = Some(Overlay::Prompt { kind, title, input });
+                }
+                _ => self.overlay = Some(Overlay::Prompt { kind, title, input }),
+            },
+        }
+    }
+
+    pub(crate) fn submit_prompt(&mut self, kind: PromptKind, input: String) {
+        match kind {
+            PromptKind::Memo(id) => {
+                let interview = self.open_interview();
+                let Some(s) = self.session.as_mut() else {
+                    return;
+                };
+                let r = s
+                    .set_memo(&id, input.trim())
+                    .map(|c| format!("memo saved on {}", c.code));
+                self.after_change(&interview, r);
+            }
+            PromptKind::Find => {
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.find = Some(input);
+                }
+                self.find(true);
+            }
+            PromptKind::AddCode(parent) => self.edit_codebook(|cb| {
+                let id = input.trim().to_string();
+                let color = cb
+                    .find(&parent)
+                    .map(|p| p.color.clone())
+                    .unwrap_or_else(|| "#888888".into());
+                let name = id
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&id)
+                    .replace(['_', '-'], " ");
+                let code = Code {
+                    id: id.clone(),
+                    name: BTreeMap::from([("en".to_string(), name)]),
+                    color,
+                    description: String::new(),
+                    include: String::new(),
+                    exclude: String::new(),
+                    examples: Vec::new(),
+                    rules: BTreeMap::new(),
+                    children: Vec::new(),
+                };
+                cb.add(code, Some(&parent)).map(|_| format!("added {id}"))
+            }),
+            PromptKind::Rename(id) => self.edit_codebook(|cb| {
+                cb.rename(
+                    &id,
+                    &BTreeMap::from([("en".to_string(), input.trim().to_string())]),
+                )
+                .map(|_| format!("renamed {id}"))
+            }),
+            PromptKind::Move(id) => self.edit_codebook(|cb| {
+                let parent = input.trim();
+                let parent = (!parent.is_empty() && parent != "-").then_some(parent);
+                cb.move_code(&id, parent).map(|_| format!("moved {id}"))
+            }),
+            PromptKind::Merge(from) => self.merge_codes(&from, input.trim()),
+        }
+    }
+
+    pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+        let w = w.min(area.width);
+        let h = h.min(area.height);
+        Rect {
+            x: area.x + (area.width - w) / 2,
+            y: area.y + (area.height - h) / 2,
+            width: w,
+            height: h,
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The Disagreements view: passages the two compared coders coded differently, and the
+//! decisions that reconcile them.
+
+use crate::agreement::{Decision, CONSENSUS};
+use crate::codings::{store::NewCoding, store::Session, Coding, Origin};
+use crate::tui::app::*;
+use crate::tui::keymap::Action;
+use crate::tui::layout::{inert, wrap_str};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+impl App {
+    /// Compares the first two coders (other than the consensus coder) and lists the segments
+    /// they disagree on that the consensus coder has not decided yet.
+    pub fn refresh_disputes(&mut self) {
+        let all = self.all_codings(true);
+        // The same pair whose consensus the reports count.
+        let coders = crate::report::passages::reconciled_coders(&all);
+        if coders.len() < 2 {
+            self.set_status("disagreements need two coders with codings");
+            return;
+        }
+        self.compared = coders;
+        let decided = crate::agreement::decided(&self.root);
+        self.disputes = crate::agreement::disagreements(&self.project, &all, &self.compared)
+            .into_iter()
+            .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+            .collect();
+        self.disputes_selected = 0;
+    }
+
+    /// Records a decision on the selected dispute into the consensus coder: the chosen
+    /// coders' codings on that segment (an empty choice is recorded too, as a marker coding
+    /// is not possible without a code: it is simply dropped from the list).
+    pub(crate) fn decide(&mut self, decision: Decision) {
+        let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
+            return;
+        };
+        let takes = |k: usize| {
+            matches!(
+                (decision, k),
+                (Decision::Both, _) | (Decision::First, 0) | (Decision::Second, 1)
+            )
+        };
+        let all = self.all_codings(true);
+        let span = self.project.interviews[&d.interview].versions[&d.lang].segment_span(d.segment);
+        let mut chosen: Vec<Coding> = Vec::new();
+        for (_, coder) in self.compared.iter().enumerate().filter(|(k, _)| takes(*k)) {
+            let on_segment = all.iter().filter(|(f, c)| {
+                &f.coder == coder
+                    && f.interview == d.interview
+                    && c.lang == d.lang
+                    && c.start < span.end
+                    && span.start < c.end
+            });
+            for (_, c) in on_segment {
+                if !chosen
+                    .iter()
+                    .any(|x| x.code == c.code && x.span() == c.span())
+                {
+                    chosen.push(c.clone());
+                }
+            }
+        }
+        let mut session = match Session::open(&self.root, CONSENSUS) {
+            Ok(s) => s,
+            Err(e) => {
+                self.set_status(format!("NOT SAVED: {e}"));
+                return;
+            }
+        };
+        for c in &chosen {
+            let new = NewCoding {
+                interview: d.interview.clone(),
+                lang: d.lang.clone(),
+                span: c.span(),
+                code: c.code.to_string(),
+                memo: c.memo.clone(),
+                origin: Origin::Copied,
+            };
+            if let Err(e) = session.add(&self.project, new) {
+                self.set_status(format!("NOT SAVED: {e}"));
+                return;
+            }
+        }
+        if let Err(e) = crate::agreement::record_decision(&self.root, &d, decision) {
+            self.set_status(format!("NOT SAVED: {e}"));
+            return;
+        }
+        let who = match decision {
+            Decision::Both => "both".to_string(),
+            Decision::First => self.compared[0].clone(),
+            Decision::Second => self.compared[1].clone(),
+            Decision::Neither => "neither".to_string(),
+        };
+        // The consensus coder's file changed on disk: the counts must show it.
+        drop(session);
+        self.reload_codings();
+        self.disputes.remove(self.disputes_selected);
+        self.disputes_selected = self
+            .disputes_selected
+            .min(self.disputes.len().saturating_sub(1));
+        self.set_status(format!(
+            "{} {} seg {}: took {who} ({} coding(s) to {CONSENSUS}), saved",
+            d.interview,
+            d.lang,
+            d.segment,
+            chosen.len()
+        ));
+    }
+
+    pub(crate) fn disagreements_action(&mut self, a: Action) {
+        let n = self.disputes.len();
+        match a {
+            Action::Up => self.disputes_selected = self.disputes_selected.saturating_sub(1),
+            Action::Down => {
+                self.disputes_selected = (self.disputes_selected + 1).min(n.saturating_sub(1))
+            }
+            Action::TakeFirst => self.decide(Decision::First),
+            Action::TakeSecond => self.decide(Decision::Second),
+            Action::TakeBoth => self.decide(Decision::Both),
+            Action::TakeNeither => self.decide(Decision::Neither),
+            Action::Open => {
+                if let Some(d) = self.disputes.get(self.disputes_selected).cloned() {
+                    let pos = self.project.interviews[&d.interview].versions[&d.lang]
+                        .segment_span(d.segment)
+                        .start;
+                    self.show_others = true;
+                    self.open_transcript(&d.interview, &d.lang, pos);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn draw_disagreements(&self, f: &mut Frame, area: Rect) {
+        let (a, b) = match self.compared.as_slice() {
+            [a, b, ..] => (a.as_str(), b.as_str()),
+            _ => ("-", "-"),
+        };
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {} disputed passage(s): {} vs {} · < take {} · > take {} · = both · 0 neither · Enter view ",
+            self.disputes.len(),
+            inert(a),
+            inert(b),
+            inert(a),
+            inert(b)
+        ));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let per = 4usize;
+        let visible = (inner.height as usize / per).max(1);
+        let skip = self
+            .disputes_selected
+            .saturating_sub(visible.saturating_sub(1));
+        let w = inner.width.saturating_sub(4) as usize;
+        let mut lines = Vec::new();
+        for (k, d) in self.disputes.iter().enumerate().skip(skip).take(visible) {
+            let style = if k == self.disputes_selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{} {} seg {} {}",
+                    d.interview,
+                    d.lang,
+                    d.segment,
+                    d.locator()
+                ),
+                style.add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::raw(format!(
+                "  {}",
+                inert(&wrap_str(&d.text, w).into_iter().next().unwrap_or_default())
+            )));
+            for (coder, codes) in &d.codes {
+                let list = if codes.is_empty() {
+                    "-".to_string()
+                } else {
+                    codes.join(", ")
+                };
+                lines.push(Line::styled(
+                    format!("  {:<10} {}", inert(coder), list),
+                    self.dim(),
+                ));
+            }
+        }
+        if self.disputes.is_empty() {
+            lines.push(Line::raw(if self.compared.len() < 2 {
+                "Two coders with codings are needed."
+            } else {
+                "No disputed passages left."
+            }));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}

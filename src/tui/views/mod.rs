@@ -1,0 +1,48 @@
+//! The views, one file each. A view owns its state (a struct in its file), its key handling
+//! (`*_action`, called from `App::act`) and its drawing (`draw_*`, a pure read of the state).
+//! To add a view: a file here, a variant of [`View`] with its title, and one line in each of
+//! `App::act` and `App::draw` (both say where).
+
+use crate::tui::layout::{self};
+
+pub mod codebook;
+pub mod disagreements;
+pub mod interviews;
+pub mod report;
+pub mod search;
+pub mod suggestions;
+pub mod transcript;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Interviews,
+    Transcript,
+    Codebook,
+    Search,
+    Report,
+    Suggestions,
+    Disagreements,
+}
+
+impl View {
+    pub const ALL: [View; 7] = [
+        View::Interviews,
+        View::Transcript,
+        View::Codebook,
+        View::Search,
+        View::Report,
+        View::Suggestions,
+        View::Disagreements,
+    ];
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Interviews => "1 Interviews",
+            View::Transcript => "2 Transcript",
+            View::Codebook => "3 Codebook",
+            View::Search => "4 Search",
+            View::Report => "5 Report",
+            View::Suggestions => "6 Suggestions",
+            View::Disagreements => "7 Disagreements",
+        }
+    }
+}

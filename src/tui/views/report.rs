@@ -1,0 +1,262 @@
+//! The Report view: code frequencies, survey figures beside their passages, co-occurrence
+//! and agreement, computed once per change (`ReportData`), never per frame.
+
+use crate::agreement::CONSENSUS;
+use crate::tui::app::*;
+use crate::tui::keymap::Action;
+use crate::tui::layout::inert;
+use ratatui::layout::{Constraint, Layout as Split, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// What the report and codebook views show, derived from the codings.
+#[derive(Debug, Clone, Default)]
+pub struct ReportData {
+    /// Counts per code of the project's default coder set (the codebook view, and the
+    /// report view with `A`): the same numbers as `intercode codebook list` and `report`.
+    pub everyone: Vec<crate::report::CodeCount>,
+    /// Whose codings `everyone` counts, in words.
+    pub everyone_set: String,
+    /// The same, short, for a panel title.
+    pub everyone_short: String,
+    /// The counts the report shows (yours or the default set's).
+    pub shown: Vec<crate::report::CodeCount>,
+    /// Whose codings `shown` counts, in words, with what was left out.
+    pub shown_set: String,
+    /// The same, short, for a panel title.
+    pub shown_short: String,
+    pub themes: Vec<crate::report::FigureEvidence>,
+    /// Co-occurring code pairs, most frequent first.
+    pub pairs: Vec<((String, String), usize)>,
+    /// The agreement panel's lines.
+    pub agreement: Vec<String>,
+}
+impl App {
+    /// Computes the report views' data if a change made it stale.
+    pub fn ensure_report(&mut self) {
+        if self.report_cache.is_some() {
+            return;
+        }
+        let Some(cb) = &self.project.codebook else {
+            return;
+        };
+        let everyone = self.all_codings(true);
+        let settings = crate::report::Settings::load(&self.root).unwrap_or_default();
+        let default_set = crate::report::CoderSet::default_for(&self.project, &everyone);
+        let mine = crate::report::CoderSet::union(vec![self.coder.clone()]);
+        let everyone_an =
+            crate::report::analyse(&self.project, &everyone, &default_set, None, &settings);
+        let shown_an = if self.report_all_coders {
+            None
+        } else {
+            Some(crate::report::analyse(
+                &self.project,
+                &everyone,
+                &mine,
+                None,
+                &settings,
+            ))
+        };
+        let shown = shown_an.as_ref().unwrap_or(&everyone_an);
+        let describe = |an: &crate::report::Analysis| {
+            let note = an.note();
+            if note.is_empty() {
+                an.describe()
+            } else {
+                format!("{}; {note}", an.describe())
+            }
+        };
+        let mut pairs: Vec<((String, String), usize)> =
+            crate::report::cooccurrence(shown).into_iter().collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut coders: Vec<String> = everyone
+            .files
+            .iter()
+            .map(|x| x.coder.clone())
+            .filter(|c| c != CONSENSUS)
+            .collect();
+        coders.sort();
+        coders.dedup();
+        let agreement = match coders.as_slice() {
+            [a, b, ..] => match crate::agreement::agree(
+                &self.project,
+                &everyone,
+                &[a.clone(), b.clone()],
+                crate::agreement::Unit::Segment,
+                None,
+            ) {
+                Ok(r) => {
+                    let n = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.2}"));
+                    vec![
+                        format!(
+                            " {a} vs {b}: {} interview(s) coded by both",
+                            r.interviews.len()
+                        ),
+                        format!(
+                            " agreement {}  Cohen's κ {}  Krippendorff's α {}",
+                            n(r.overall.percent_agreement),
+                            n(r.overall.cohen_kappa),
+                            n(r.overall.krippendorff_alpha)
+                        ),
+                    ]
+                }
+                Err(e) => vec![e],
+            },
+            _ => vec![" needs two coders with codings".to_string()],
+        };
+        let no_names = crate::report::Redactions::default();
+        self.report_cache = Some(ReportData {
+            everyone: crate::report::frequencies(cb, &everyone_an),
+            everyone_set: describe(&everyone_an),
+            everyone_short: everyone_an.set.short(),
+            shown: crate::report::frequencies(cb, shown),
+            shown_set: describe(shown),
+            shown_short: shown.set.short(),
+            themes: crate::report::themes(&self.project, shown, "en", 0, &no_names, &settings),
+            pairs,
+            agreement,
+        });
+    }
+
+    pub(crate) fn report_action(&mut self, a: Action) {
+        match a {
+            Action::AllCoders => {
+                self.report_all_coders = !self.report_all_coders;
+                self.report_cache = None;
+            }
+            Action::Down => {
+                self.report_scroll = (self.report_scroll + 1).min(self.report_scroll_max.get())
+            }
+            Action::Up => self.report_scroll = self.report_scroll.saturating_sub(1),
+            Action::Top => self.report_scroll = 0,
+            _ => {}
+        }
+    }
+
+    pub(crate) fn draw_report(&self, f: &mut Frame, area: Rect) {
+        let Some(cb) = &self.project.codebook else {
+            return;
+        };
+        let Some(data) = &self.report_cache else {
+            return;
+        };
+        let freq = &data.shown;
+        let [left, right] =
+            Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let max = freq.iter().map(|c| c.passages).max().unwrap_or(1).max(1);
+        // The numbers always fit: the code column gives way first, then the bar.
+        let inner = (left.width as usize).saturating_sub(2);
+        let total = self.project.interviews.len();
+        let suffix_w = freq
+            .iter()
+            .map(|c| format!(" {} ({}/{total})", c.passages, c.interviews).len())
+            .max()
+            .unwrap_or(0);
+        let label_w = 28.min(inner.saturating_sub(suffix_w + 1) * 2 / 3).max(8);
+        let bar_w = inner.saturating_sub(label_w + 1 + suffix_w);
+        let mut lines = Vec::new();
+        for c in freq {
+            let n = c.passages * bar_w / max;
+            let color = cb.find(&c.code).map(|x| x.color.as_str());
+            let label: String = format!("{}{}", "  ".repeat(c.depth), inert(&c.code))
+                .chars()
+                .take(label_w)
+                .collect();
+            lines.push(Line::from(vec![
+                Span::raw(format!("{label:<label_w$} ")),
+                Span::styled("█".repeat(n), self.fg(color)),
+                Span::raw(format!(" {} ({}/{total})", c.passages, c.interviews)),
+            ]));
+        }
+        let who = inert(&data.shown_short).into_owned();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" passages (interviewees) · {who} · A "));
+        // `j`/`k` scroll both long panels; each stops at its own last page, so reading the
+        // survey figures further down never leaves the code list blank.
+        let left_max = lines
+            .len()
+            .saturating_sub(left.height.saturating_sub(2) as usize);
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .scroll((self.report_scroll.min(left_max) as u16, 0)),
+            left,
+        );
+
+        let [themes, co, agree] = Split::vertical([
+            Constraint::Percentage(50),
+            Constraint::Percentage(30),
+            Constraint::Percentage(20),
+        ])
+        .areas(right);
+        self.draw_agreement(f, agree);
+        let mut t_lines = Vec::new();
+        let mut last_theme = String::new();
+        for e in &data.themes {
+            if e.theme != last_theme {
+                t_lines.push(Line::styled(e.theme.to_uppercase(), self.accent()));
+                last_theme = e.theme.clone();
+            }
+            let unit = if e.unit == "percent" { "%" } else { "" };
+            t_lines.push(Line::raw(format!(
+                " {:>5}{unit}  {}  ·  {}/{} interviewees, {} passages ({})",
+                e.value,
+                inert(&e.label),
+                e.participants,
+                e.participants_total,
+                e.passages,
+                inert(&e.code)
+            )));
+        }
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" survey figure · interviews ({who}) · j/k "));
+        // Rows after wrapping, over-estimated a little (words wrap before the edge), so that
+        // the last figure can always be scrolled into view.
+        let inner_w = (themes.width.saturating_sub(2) as usize).max(1);
+        let rows: usize = t_lines
+            .iter()
+            .map(|l| (l.width() * 100).div_ceil(inner_w * 85).max(1))
+            .sum();
+        let themes_max = rows.saturating_sub(themes.height.saturating_sub(2) as usize);
+        self.report_scroll_max.set(left_max.max(themes_max));
+        f.render_widget(
+            Paragraph::new(t_lines)
+                .wrap(Wrap { trim: true })
+                .block(block)
+                .scroll((self.report_scroll.min(themes_max) as u16, 0)),
+            themes,
+        );
+        let mut c_lines: Vec<Line> = data
+            .pairs
+            .iter()
+            .take(co.height as usize)
+            .map(|((a, b), n)| Line::raw(format!(" {n:>4}  {a} + {b}")))
+            .collect();
+        if c_lines.is_empty() {
+            c_lines.push(Line::raw(format!(
+                " no two codes share a passage in the codings of {who} yet"
+            )));
+        }
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" co-occurring codes · {who} "));
+        f.render_widget(Paragraph::new(c_lines).block(block), co);
+    }
+
+    /// Agreement of the first two coders (other than the consensus coder), by segment.
+    pub(crate) fn draw_agreement(&self, f: &mut Frame, area: Rect) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" agreement (by segment) · 7 lists the disagreements ");
+        let lines: Vec<Line> = self
+            .report_cache
+            .iter()
+            .flat_map(|r| r.agreement.iter())
+            .map(|l| Line::raw(inert(l).into_owned()))
+            .collect();
+        f.render_widget(Paragraph::new(lines).block(block), area);
+    }
+}

@@ -1,0 +1,190 @@
+//! The Search view: the query line, hits from the worker thread, and opening a hit.
+
+use crate::search::Hit;
+use crate::tui::app::*;
+use crate::tui::layout::{inert, wrap_str};
+use crate::tui::views::View;
+use crate::tui::worker::Request;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout as Split, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub selected: usize,
+    pub scroll: usize,
+    pub seq: u64,
+    pub error: Option<String>,
+    pub waiting: bool,
+}
+impl App {
+    /// Keys in the search view go to the query box, except navigation.
+    pub(crate) fn search_key(&mut self, k: KeyEvent) -> bool {
+        match k.code {
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.search.query.push(c);
+                self.run_search();
+                true
+            }
+            KeyCode::Backspace => {
+                self.search.query.pop();
+                self.run_search();
+                true
+            }
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+                let n = self.search.hits.len();
+                let s = &mut self.search.selected;
+                *s = match k.code {
+                    KeyCode::Up => s.saturating_sub(1),
+                    KeyCode::Down => (*s + 1).min(n.saturating_sub(1)),
+                    KeyCode::PageUp => s.saturating_sub(10),
+                    _ => (*s + 10).min(n.saturating_sub(1)),
+                };
+                true
+            }
+            KeyCode::Enter => {
+                if let Some(h) = self.search.hits.get(self.search.selected).cloned() {
+                    let pos = h.span.start + h.highlights.first().map_or(0, |r| r[0]);
+                    self.open_transcript(&h.interview, &h.lang, pos);
+                    self.set_status(format!("{} {} segment {}", h.interview, h.lang, h.segment));
+                }
+                true
+            }
+            KeyCode::Esc => {
+                self.view = if self.transcript.is_some() {
+                    View::Transcript
+                } else {
+                    View::Interviews
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn run_search(&mut self) {
+        self.search.seq += 1;
+        self.search.selected = 0;
+        self.search.scroll = 0;
+        if self.search.query.trim().is_empty() {
+            self.search.hits.clear();
+            self.search.total = 0;
+            self.search.error = None;
+            return;
+        }
+        match &self.worker {
+            Some(w) => {
+                self.search.waiting = true;
+                let _ = w.tx.send(Request::Query {
+                    seq: self.search.seq,
+                    query: self.search.query.clone(),
+                    limit: self.search_limit,
+                });
+            }
+            None => self.search.error = Some("search is off".into()),
+        }
+    }
+
+    pub(crate) fn draw_search(&mut self, f: &mut Frame, area: Rect) {
+        let [input, results] =
+            Split::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+        let state = if self.search.waiting {
+            "searching…".to_string()
+        } else {
+            format!("{} of {} shown", self.search.hits.len(), self.search.total)
+        };
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " search all interviews · {state} · ↑↓ choose · Enter jump · Esc back "
+        ));
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::raw(inert(&self.search.query).into_owned()),
+                Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED)),
+            ]))
+            .block(block),
+            input,
+        );
+        if let Some(e) = &self.search.error {
+            // One line per line of the message, each made inert.
+            let lines: Vec<Line> = e
+                .lines()
+                .map(|l| Line::raw(inert(l).into_owned()))
+                .collect();
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), results);
+            return;
+        }
+        // Each hit takes three rows; only the visible ones are built.
+        let per = 3usize;
+        let visible = (results.height as usize / per).max(1);
+        if self.search.selected < self.search.scroll {
+            self.search.scroll = self.search.selected;
+        } else if self.search.selected >= self.search.scroll + visible {
+            self.search.scroll = self.search.selected + 1 - visible;
+        }
+        let w = results.width.saturating_sub(4) as usize;
+        let mut lines = Vec::new();
+        for (k, h) in self
+            .search
+            .hits
+            .iter()
+            .enumerate()
+            .skip(self.search.scroll)
+            .take(visible)
+        {
+            let head = format!(
+                "{} {} {}  {}",
+                h.interview,
+                h.lang,
+                h.locator(),
+                h.speaker.as_deref().unwrap_or("")
+            );
+            let style = if k == self.search.selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(
+                inert(&head).into_owned(),
+                style.add_modifier(Modifier::BOLD),
+            ));
+            let chars: Vec<char> = h.text.chars().collect();
+            let mut spans = vec![Span::raw("  ")];
+            let mut at = 0;
+            let mark = if self.color {
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            };
+            for [a, b] in &h.highlights {
+                let (a, b) = ((*a).min(chars.len()), (*b).min(chars.len()));
+                spans.push(Span::raw(
+                    inert(&chars[at.min(a)..a].iter().collect::<String>()).into_owned(),
+                ));
+                spans.push(Span::styled(
+                    inert(&chars[a..b].iter().collect::<String>()).into_owned(),
+                    mark,
+                ));
+                at = b;
+            }
+            spans.push(Span::raw(
+                inert(&chars[at.min(chars.len())..].iter().collect::<String>()).into_owned(),
+            ));
+            lines.push(Line::from(spans));
+            let tr = h
+                .translation
+                .as_deref()
+                .map(|t| wrap_str(t, w).into_iter().next().unwrap_or_default())
+                .unwrap_or_default();
+            lines.push(Line::styled(format!("  ⇄ {}", inert(&tr)), self.dim()));
+        }
+        f.render_widget(Paragraph::new(lines), results);
+    }
+}

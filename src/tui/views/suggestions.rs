@@ -1,0 +1,156 @@
+//! The Suggestions view: rule-based suggestions not yet accepted or rejected.
+
+use crate::autocode::{self};
+use crate::tui::app::*;
+use crate::tui::keymap::Action;
+use crate::tui::layout::{inert, wrap_str};
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+impl App {
+    pub fn refresh_suggestions(&mut self) {
+        let Some(cb) = &self.project.codebook else {
+            return;
+        };
+        match autocode::compile(cb) {
+            Ok(rules) => {
+                let mine = &self.mine;
+                let rejected = autocode::rejected(&self.root, &self.coder);
+                self.suggestions = autocode::suggest(&self.project, &rules)
+                    .into_iter()
+                    .filter(|s| {
+                        !rejected.contains(&(
+                            s.interview.clone(),
+                            s.lang.clone(),
+                            s.segment,
+                            s.code.clone(),
+                        ))
+                    })
+                    .filter(|s| {
+                        !mine.get(&s.interview).is_some_and(|v| {
+                            v.iter().any(|c| {
+                                c.lang == s.lang
+                                    && c.code == s.code
+                                    && c.start < s.span.end
+                                    && s.span.start < c.end
+                            })
+                        })
+                    })
+                    .collect();
+                self.suggestions_selected = 0;
+            }
+            Err(e) => self.set_status(e.to_string()),
+        }
+    }
+
+    pub(crate) fn suggestions_action(&mut self, a: Action) {
+        let n = self.suggestions.len();
+        match a {
+            Action::Up => self.suggestions_selected = self.suggestions_selected.saturating_sub(1),
+            Action::Down => {
+                self.suggestions_selected = (self.suggestions_selected + 1).min(n.saturating_sub(1))
+            }
+            Action::PageDown => {
+                self.suggestions_selected =
+                    (self.suggestions_selected + 10).min(n.saturating_sub(1))
+            }
+            Action::PageUp => {
+                self.suggestions_selected = self.suggestions_selected.saturating_sub(10)
+            }
+            Action::Open => {
+                if self.suggestions_selected >= n {
+                    return;
+                }
+                let s = self.suggestions[self.suggestions_selected].clone();
+                let Some(session) = self.session.as_mut() else {
+                    self.set_status("read-only session");
+                    return;
+                };
+                let r = session
+                    .add(&self.project, s.accepted())
+                    .map(|c| format!("accepted {} in {} ({}), saved", c.code, s.interview, s.lang));
+                if r.is_ok() {
+                    self.suggestions.remove(self.suggestions_selected);
+                }
+                self.after_change(&s.interview, r);
+                self.suggestions_selected = self
+                    .suggestions_selected
+                    .min(self.suggestions.len().saturating_sub(1));
+            }
+            Action::Reject if self.suggestions_selected < n => {
+                if let Err(e) = autocode::reject(
+                    &self.root,
+                    &self.coder,
+                    &self.suggestions[self.suggestions_selected],
+                ) {
+                    self.set_status(format!("NOT SAVED: {e}"));
+                    return;
+                }
+                let s = self.suggestions.remove(self.suggestions_selected);
+                self.set_status(format!("rejected {} in {}, saved", s.code, s.interview));
+                self.suggestions_selected = self
+                    .suggestions_selected
+                    .min(self.suggestions.len().saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn draw_suggestions(&self, f: &mut Frame, area: Rect) {
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {} suggestion(s) from the codebook's rules · Enter accept · d reject ",
+            self.suggestions.len()
+        ));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let per = 2usize;
+        let visible = (inner.height as usize / per).max(1);
+        let skip = self
+            .suggestions_selected
+            .saturating_sub(visible.saturating_sub(1));
+        let mut lines = Vec::new();
+        for (k, s) in self.suggestions.iter().enumerate().skip(skip).take(visible) {
+            let style = if k == self.suggestions_selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(vec![
+                Span::styled("█ ", self.fg(self.code_color(&s.code))),
+                Span::styled(
+                    format!(
+                        "{} {} seg {:<4} {:<26} rule {} (“{}”)",
+                        s.interview,
+                        s.lang,
+                        s.segment,
+                        s.code,
+                        inert(&s.rule),
+                        inert(&s.matched)
+                    ),
+                    style,
+                ),
+            ]));
+            let text = self
+                .project
+                .interviews
+                .get(&s.interview)
+                .and_then(|i| i.versions.get(&s.lang))
+                .map(|t| t.segments[s.segment].text.clone())
+                .unwrap_or_default();
+            let first = wrap_str(&text, inner.width.saturating_sub(4) as usize)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            lines.push(Line::styled(format!("   {}", inert(&first)), self.dim()));
+        }
+        if self.suggestions.is_empty() {
+            lines.push(Line::raw(
+                "No suggestions left: every rule match is coded or rejected.",
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,117 @@
+//! Coding in the Transcript view: code the selection, remove or copy a coding to the other
+//! language, undo and redo; every change is saved by the coder's session at once.
+
+use crate::codings::{self, store::NewCoding, Coding, Origin};
+use crate::tui::app::*;
+
+impl App {
+    /// Your coding under the cursor (the shortest, if several).
+    pub fn coding_under_cursor(&self) -> Option<Coding> {
+        let (_, ts) = self.current()?;
+        self.mine
+            .get(&ts.interview)?
+            .iter()
+            .filter(|c| c.lang == ts.lang && c.start <= ts.cursor && ts.cursor < c.end)
+            .min_by_key(|c| c.end - c.start)
+            .cloned()
+    }
+
+    pub fn apply_code(&mut self, code: &str) {
+        let Some(span) = self.selection() else { return };
+        let Some((_, ts)) = self.current() else {
+            return;
+        };
+        let (interview, lang) = (ts.interview.clone(), ts.lang.clone());
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let r = session
+            .add(
+                &self.project,
+                NewCoding {
+                    interview: interview.clone(),
+                    lang,
+                    span,
+                    code: code.to_string(),
+                    memo: String::new(),
+                    origin: Origin::Manual,
+                },
+            )
+            .map(|c| format!("coded {} ({}..{}), saved", c.code, c.start, c.end));
+        if r.is_ok() {
+            if let Some(ts) = self.transcript.as_mut() {
+                ts.anchor = None;
+            }
+        }
+        self.after_change(&interview, r);
+    }
+
+    pub(crate) fn uncode(&mut self) {
+        let Some(c) = self.coding_under_cursor() else {
+            self.set_status("no coding of yours under the cursor");
+            return;
+        };
+        let interview = self.open_interview();
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let r = s
+            .remove(&c.id)
+            .map(|c| format!("removed {}, saved (u to undo)", c.code));
+        self.after_change(&interview, r);
+    }
+
+    pub(crate) fn copy_other(&mut self) {
+        let Some(c) = self.coding_under_cursor() else {
+            self.set_status("no coding of yours under the cursor");
+            return;
+        };
+        let Some((_, ts)) = self.current() else {
+            return;
+        };
+        let interview_id = ts.interview.clone();
+        let interview = &self.project.interviews[&interview_id];
+        let r = codings::aligned_span(interview, &c.lang, &c.span()).and_then(|(lang, span)| {
+            let s = self
+                .session
+                .as_mut()
+                .ok_or_else(|| crate::Error::usage("read-only session"))?;
+            s.add(
+                &self.project,
+                NewCoding {
+                    interview: interview_id.clone(),
+                    lang: lang.clone(),
+                    span,
+                    code: c.code.to_string(),
+                    memo: c.memo.clone(),
+                    origin: Origin::Copied,
+                },
+            )
+            .map(|n| {
+                format!(
+                    "copied {} to {lang} ({}..{}), saved",
+                    n.code, n.start, n.end
+                )
+            })
+        });
+        self.after_change(&interview_id, r);
+    }
+
+    pub(crate) fn undo_redo(&mut self, undo: bool) {
+        let interview = self.open_interview();
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let r = if undo { s.undo() } else { s.redo() };
+        let r = r.map(|what| match what {
+            Some(w) => format!("{} {w}, saved", if undo { "undid:" } else { "redid:" }),
+            None => format!("nothing to {}", if undo { "undo" } else { "redo" }),
+        });
+        // Undo may touch another interview than the open one; refresh every loaded one.
+        let ids: Vec<String> = self.project.interviews.keys().cloned().collect();
+        self.after_change(&interview, r);
+        for id in ids {
+            self.sync_mine(&id);
+        }
+    }
+}

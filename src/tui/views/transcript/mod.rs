@@ -1,0 +1,562 @@
+//! The Transcript view: one interview in one language (or both side by side), a cursor that
+//! moves by character, word, segment and turn, selection, find and the mouse. Coding actions
+//! are in `coding`, drawing in `draw`.
+
+use crate::codings::{self, Coding};
+use crate::transcript::Transcript;
+use crate::tui::app::*;
+use crate::tui::keymap::Action;
+use crate::tui::layout::{self, Layout, RowKind};
+use crate::tui::popups::{Overlay, PromptKind};
+use crate::tui::views::View;
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use std::ops::Range;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+
+mod coding;
+mod draw;
+
+/// The open transcript.
+#[derive(Debug, Clone)]
+pub struct TranscriptState {
+    pub interview: String,
+    pub lang: String,
+    pub cursor: usize,
+    pub anchor: Option<usize>,
+    pub scroll: usize,
+    pub parallel: bool,
+    pub find: Option<String>,
+    /// Layout cache: (width, parallel) it was built for.
+    pub layout: Option<((usize, bool), Layout)>,
+    /// Screen rows of the transcript area at the last draw (for mouse and paging).
+    pub area: ratatui::layout::Rect,
+    pub drag_from: Option<usize>,
+}
+
+pub(crate) fn next_boundary(text: &str, byte: usize) -> usize {
+    let mut c = GraphemeCursor::new(byte, text.len(), true);
+    c.next_boundary(text, 0)
+        .ok()
+        .flatten()
+        .unwrap_or(text.len())
+}
+
+pub(crate) fn prev_boundary(text: &str, byte: usize) -> usize {
+    let mut c = GraphemeCursor::new(byte, text.len(), true);
+    c.prev_boundary(text, 0).ok().flatten().unwrap_or(0)
+}
+
+/// Code points of `text[..byte]` (for a byte offset from the grapheme helpers).
+pub(crate) fn cp_of(t: &Transcript, byte: usize) -> usize {
+    // Find the segment by bytes, then count inside it.
+    let text = t.text();
+    let byte = byte.min(text.len());
+    let mut lo = 0;
+    let mut hi = t.segments.len();
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if t.byte_offset(t.segment_span(mid).start) <= byte {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let seg_cp = t.segment_span(lo).start;
+    let seg_byte = t.byte_offset(seg_cp);
+    seg_cp + text[seg_byte..byte].chars().count()
+}
+
+/// Columns of the coding gutter left of the transcript text.
+pub const GUTTER: usize = 4;
+
+/// Width left for text in a transcript area of `width` columns.
+pub fn text_width(width: usize) -> usize {
+    width.saturating_sub(GUTTER + 1).max(8)
+}
+
+/// Left and right column widths in the parallel view.
+pub fn split_width(text: usize) -> (usize, usize) {
+    let left = (text.saturating_sub(3)) / 2;
+    (left.max(8), text.saturating_sub(left + 3).max(8))
+}
+impl App {
+    /// The id of the open interview ("" when none is open).
+    pub(crate) fn open_interview(&self) -> String {
+        self.transcript
+            .as_ref()
+            .map(|t| t.interview.clone())
+            .unwrap_or_default()
+    }
+
+    /// The open transcript and its state.
+    pub fn current(&self) -> Option<(&Transcript, &TranscriptState)> {
+        let ts = self.transcript.as_ref()?;
+        let t = self
+            .project
+            .interviews
+            .get(&ts.interview)?
+            .versions
+            .get(&ts.lang)?;
+        Some((t, ts))
+    }
+
+    /// Codings to draw on the open transcript: (coder, coding), yours first.
+    pub fn visible_codings(&self) -> Vec<(&str, &Coding)> {
+        let Some(ts) = &self.transcript else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&str, &Coding)> = self
+            .mine
+            .get(&ts.interview)
+            .map(|v| {
+                v.iter()
+                    .filter(|c| c.lang == ts.lang)
+                    .map(|c| (self.coder.as_str(), c))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if self.show_others {
+            for f in self
+                .others
+                .files
+                .iter()
+                .filter(|f| f.interview == ts.interview)
+            {
+                out.extend(
+                    f.codings
+                        .iter()
+                        .filter(|c| c.lang == ts.lang)
+                        .map(|c| (f.coder.as_str(), c)),
+                );
+            }
+        }
+        out
+    }
+
+    pub fn code_color(&self, code: &str) -> Option<&str> {
+        self.project
+            .codebook
+            .as_ref()?
+            .find(code)
+            .map(|c| c.color.as_str())
+    }
+
+    /// Opens a transcript at a position.
+    pub fn open_transcript(&mut self, interview: &str, lang: &str, pos: usize) {
+        if self.loading.is_some() {
+            // Opened as soon as the transcripts are read.
+            self.pending_open = Some((interview.to_string(), lang.to_string(), pos));
+            self.set_status(format!(
+                "reading the transcripts… {interview} opens in a moment"
+            ));
+            return;
+        }
+        let parallel = self.transcript.as_ref().is_some_and(|t| t.parallel);
+        self.transcript = Some(TranscriptState {
+            interview: interview.to_string(),
+            lang: lang.to_string(),
+            cursor: pos,
+            anchor: None,
+            scroll: 0,
+            parallel,
+            find: self.transcript.as_ref().and_then(|t| t.find.clone()),
+            layout: None,
+            area: Default::default(),
+            drag_from: None,
+        });
+        self.view = View::Transcript;
+        self.scroll_to_cursor(true);
+    }
+
+    pub(crate) fn default_lang(&self, interview: &str) -> Option<String> {
+        let i = self.project.interviews.get(interview)?;
+        if i.files.contains_key("ru") {
+            Some("ru".into())
+        } else {
+            i.files.keys().next().cloned()
+        }
+    }
+
+    /// The layout of the open transcript for a text width (cached).
+    pub fn layout(&mut self, width: usize) -> Option<&Layout> {
+        let ts = self.transcript.as_ref()?;
+        let interview = self.project.interviews.get(&ts.interview)?;
+        let t = interview.versions.get(&ts.lang)?;
+        let key = (width, ts.parallel);
+        if ts.layout.as_ref().is_none_or(|(k, _)| *k != key) {
+            let layout = if ts.parallel {
+                let (lw, rw) = split_width(width);
+                match interview
+                    .other_lang(&ts.lang)
+                    .and_then(|o| interview.versions.get(o))
+                {
+                    Some(ot) => {
+                        let al = crate::transcript::align::align_by_time(&t.segments, &ot.segments);
+                        Layout::build(t, lw, Some((ot, &al, rw)))
+                    }
+                    None => Layout::build(t, width, None),
+                }
+            } else {
+                Layout::build(t, width, None)
+            };
+            self.transcript.as_mut()?.layout = Some((key, layout));
+        }
+        self.transcript.as_ref()?.layout.as_ref().map(|(_, l)| l)
+    }
+
+    /// Keeps the cursor's row on screen.
+    pub fn scroll_to_cursor(&mut self, center: bool) {
+        let Some(ts) = &self.transcript else { return };
+        // Before the first draw the area is unknown: assume a common terminal size.
+        let height = if ts.area.height == 0 {
+            24
+        } else {
+            ts.area.height as usize
+        };
+        let width = text_width(if ts.area.width == 0 {
+            80
+        } else {
+            ts.area.width as usize
+        });
+        let cursor = ts.cursor;
+        // Build (or reuse) the layout first, then read it beside the transcript: no copies.
+        if self.layout(width).is_none() {
+            return;
+        }
+        let Some(row) = self
+            .current()
+            .and_then(|(t, ts)| ts.layout.as_ref().map(|(_, l)| l.row_of(t, cursor)))
+        else {
+            return;
+        };
+        let ts = self.transcript.as_mut().expect("checked");
+        if center {
+            ts.scroll = row.saturating_sub(height / 3);
+        } else if row < ts.scroll {
+            ts.scroll = row.saturating_sub(1);
+        } else if row >= ts.scroll + height {
+            ts.scroll = row + 2 - height.min(row + 2);
+        }
+    }
+
+    /// The selected span (whole graphemes), or the cursor's segment when nothing is selected.
+    pub fn selection(&self) -> Option<Range<usize>> {
+        let (t, ts) = self.current()?;
+        match ts.anchor {
+            Some(a) => {
+                let (lo, hi) = (a.min(ts.cursor), a.max(ts.cursor));
+                let end = cp_of(t, next_boundary(t.text(), t.byte_offset(hi)));
+                Some(lo..end.max(lo + 1).min(t.char_len()))
+            }
+            None => t.segment_at(ts.cursor).map(|s| t.segment_span(s)),
+        }
+    }
+
+    pub(crate) fn move_cursor(&mut self, f: impl Fn(&Transcript, usize) -> usize) {
+        let Some((t, ts)) = self.current() else {
+            return;
+        };
+        let new = f(t, ts.cursor).min(t.char_len().saturating_sub(1));
+        let new = t.snap(new, new > ts.cursor);
+        self.transcript.as_mut().expect("open").cursor = new;
+        self.scroll_to_cursor(false);
+    }
+
+    pub(crate) fn transcript_action(&mut self, a: Action) {
+        use Action::*;
+        let page = self
+            .transcript
+            .as_ref()
+            .map_or(10, |t| (t.area.height as usize).saturating_sub(2).max(1));
+        match a {
+            Left => self.move_cursor(|t, c| cp_of(t, prev_boundary(t.text(), t.byte_offset(c)))),
+            Right => self.move_cursor(|t, c| cp_of(t, next_boundary(t.text(), t.byte_offset(c)))),
+            // While selecting, a word step extends to the end of the next word, so `v w w`
+            // selects two whole words; otherwise it goes to the next word's start.
+            WordNext if self.transcript.as_ref().is_some_and(|t| t.anchor.is_some()) => self
+                .move_cursor(|t, c| {
+                    let text = t.text();
+                    let from = next_boundary(text, t.byte_offset(c));
+                    text[from..]
+                        .split_word_bound_indices()
+                        .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
+                        .map_or(c, |(i, w)| {
+                            cp_of(t, prev_boundary(text, from + i + w.len()))
+                        })
+                }),
+            WordNext => self.move_cursor(|t, c| {
+                let b = t.byte_offset(c);
+                let text = t.text();
+                text[b..]
+                    .split_word_bound_indices()
+                    .skip(1)
+                    .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
+                    .map_or(c, |(i, _)| cp_of(t, b + i))
+            }),
+            WordPrev => self.move_cursor(|t, c| {
+                let b = t.byte_offset(c);
+                t.text()[..b]
+                    .split_word_bound_indices()
+                    .rev()
+                    .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
+                    .map_or(0, |(i, _)| cp_of(t, i))
+            }),
+            Down => self.move_cursor(|t, c| {
+                t.segment_at(c)
+                    .filter(|s| s + 1 < t.segments.len())
+                    .map_or(c, |s| t.segment_span(s + 1).start)
+            }),
+            Up => self.move_cursor(|t, c| {
+                let s = t.segment_at(c).unwrap_or(0);
+                let start = t.segment_span(s).start;
+                if c > start || s == 0 {
+                    start
+                } else {
+                    t.segment_span(s - 1).start
+                }
+            }),
+            TurnNext | TurnPrev => self.move_cursor(|t, c| {
+                let s = t.segment_at(c).unwrap_or(0);
+                let turns = t.turns();
+                let k = turns
+                    .iter()
+                    .position(|tr| tr.segments.contains(&s))
+                    .unwrap_or(0);
+                let target = if a == TurnNext {
+                    (k + 1).min(turns.len() - 1)
+                } else {
+                    k.saturating_sub(1)
+                };
+                t.segment_span(turns[target].segments.start).start
+            }),
+            PageDown | PageUp => {
+                let Some((t, ts)) = self.current() else {
+                    return;
+                };
+                let s = t.segment_at(ts.cursor).unwrap_or(0);
+                let step = (page / 2).max(1);
+                let target = if a == PageDown {
+                    (s + step).min(t.segments.len() - 1)
+                } else {
+                    s.saturating_sub(step)
+                };
+                let pos = t.segment_span(target).start;
+                self.move_cursor(move |_, _| pos);
+            }
+            Top => self.move_cursor(|_, _| 0),
+            Bottom => self.move_cursor(|t, _| t.segment_span(t.segments.len() - 1).start),
+            Select => {
+                let ts = self.transcript.as_mut().expect("open");
+                ts.anchor = if ts.anchor.is_some() {
+                    None
+                } else {
+                    Some(ts.cursor)
+                };
+                let selecting = ts.anchor.is_some();
+                self.set_status(if selecting {
+                    "selecting: move to extend, c to code, Esc to cancel"
+                } else {
+                    ""
+                });
+            }
+            SelectSegment => {
+                let Some((t, ts)) = self.current() else {
+                    return;
+                };
+                let Some(s) = t.segment_at(ts.cursor) else {
+                    return;
+                };
+                let span = t.segment_span(s);
+                let end = cp_of(t, prev_boundary(t.text(), t.byte_offset(span.end)));
+                let ts = self.transcript.as_mut().expect("open");
+                ts.anchor = Some(span.start);
+                ts.cursor = end.max(span.start);
+            }
+            Cancel => {
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.anchor = None;
+                }
+            }
+            Code => {
+                if self.session.is_none() {
+                    self.set_status("read-only session: another session holds this coder's lock");
+                } else {
+                    self.overlay = Some(Overlay::Picker {
+                        query: String::new(),
+                        selected: 0,
+                    });
+                }
+            }
+            Uncode => self.uncode(),
+            Memo => match self.coding_under_cursor() {
+                Some(c) => {
+                    self.overlay = Some(Overlay::Prompt {
+                        kind: PromptKind::Memo(c.id.clone()),
+                        title: format!("memo for {}", c.code),
+                        input: c.memo.clone(),
+                    });
+                }
+                None => self.set_status("no coding of yours under the cursor"),
+            },
+            CopyOther => self.copy_other(),
+            Undo => self.undo_redo(true),
+            Redo => self.undo_redo(false),
+            Parallel => {
+                let ts = self.transcript.as_mut().expect("open");
+                ts.parallel = !ts.parallel;
+                self.scroll_to_cursor(true);
+            }
+            SwitchLang => self.switch_lang(),
+            Others => {
+                self.show_others = !self.show_others;
+                self.set_status(if self.show_others {
+                    "showing other coders' codings"
+                } else {
+                    "blind: only your codings"
+                });
+            }
+            Find => {
+                self.overlay = Some(Overlay::Prompt {
+                    kind: PromptKind::Find,
+                    title: "find in this transcript".into(),
+                    input: String::new(),
+                })
+            }
+            FindNext => self.find(true),
+            FindPrev => self.find(false),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn switch_lang(&mut self) {
+        let Some((t, ts)) = self.current() else {
+            return;
+        };
+        let interview = &self.project.interviews[&ts.interview];
+        let Some(other) = interview.other_lang(&ts.lang).map(str::to_string) else {
+            self.set_status("this interview has no other language");
+            return;
+        };
+        let pos = codings::aligned_span(interview, &ts.lang, &(ts.cursor..ts.cursor + 1))
+            .map_or(0, |(_, r)| r.start);
+        let _ = t;
+        let id = ts.interview.clone();
+        self.open_transcript(&id, &other, pos);
+    }
+
+    pub(crate) fn find(&mut self, forward: bool) {
+        let Some((t, ts)) = self.current() else {
+            return;
+        };
+        let Some(needle) = ts.find.clone().filter(|n| !n.is_empty()) else {
+            self.set_status("nothing to find: press / first");
+            return;
+        };
+        // Fold case and ё one character to one character, so positions stay code points
+        // of the transcript text.
+        let fold1 = |c: char| {
+            let l = c.to_lowercase().next().unwrap_or(c);
+            if l == 'ё' {
+                'е'
+            } else {
+                l
+            }
+        };
+        let hay: Vec<char> = t.text().chars().map(fold1).collect();
+        let needle: Vec<char> = needle.chars().map(fold1).collect();
+        let matches_at =
+            |i: usize| hay.len() >= i + needle.len() && hay[i..i + needle.len()] == needle[..];
+        let n = hay.len();
+        let found = if forward {
+            (ts.cursor + 1..n)
+                .chain(0..=ts.cursor.min(n.saturating_sub(1)))
+                .find(|i| matches_at(*i))
+        } else {
+            (0..ts.cursor)
+                .rev()
+                .chain((ts.cursor..n).rev())
+                .find(|i| matches_at(*i))
+        };
+        let needle: String = needle.into_iter().collect();
+        match found {
+            Some(pos) => {
+                self.move_cursor(move |_, _| pos);
+                self.set_status(format!("found “{needle}”"));
+            }
+            None => self.set_status(format!("“{needle}” not found")),
+        }
+    }
+
+    /// Mouse: click places the cursor, drag selects, the wheel scrolls.
+    pub fn handle_mouse(&mut self, m: MouseEvent) {
+        if self.view != View::Transcript || self.overlay.is_some() {
+            return;
+        }
+        let Some(ts) = self.transcript.as_ref() else {
+            return;
+        };
+        let area = ts.area;
+        match m.kind {
+            MouseEventKind::ScrollDown => {
+                let rows = self
+                    .transcript
+                    .as_ref()
+                    .and_then(|t| t.layout.as_ref())
+                    .map_or(0, |(_, l)| l.rows.len());
+                let ts = self.transcript.as_mut().expect("open");
+                ts.scroll = (ts.scroll + 3).min(rows.saturating_sub(1));
+            }
+            MouseEventKind::ScrollUp => {
+                let ts = self.transcript.as_mut().expect("open");
+                ts.scroll = ts.scroll.saturating_sub(3);
+            }
+            MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left) => {
+                if m.row < area.y
+                    || m.row >= area.y + area.height
+                    || m.column < area.x + GUTTER as u16
+                {
+                    return;
+                }
+                let Some(pos) = self.position_at(m.column, m.row) else {
+                    return;
+                };
+                let ts = self.transcript.as_mut().expect("open");
+                if matches!(m.kind, MouseEventKind::Down(_)) {
+                    ts.anchor = None;
+                    ts.drag_from = Some(pos);
+                } else if let Some(from) = ts.drag_from {
+                    ts.anchor = Some(from);
+                }
+                ts.cursor = pos;
+            }
+            MouseEventKind::Up(MouseButton::Left) => {
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.drag_from = None;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The code point under a screen cell of the transcript area.
+    pub(crate) fn position_at(&self, col: u16, row: u16) -> Option<usize> {
+        let (t, ts) = self.current()?;
+        let (_, layout) = ts.layout.as_ref()?;
+        let r = layout.rows.get(ts.scroll + (row - ts.area.y) as usize)?;
+        let RowKind::Text { start, end, .. } = r.kind else {
+            return None;
+        };
+        let target = (col - ts.area.x) as usize - GUTTER;
+        let mut x = 0;
+        let mut pos = start;
+        for g in t.slice(start..end).graphemes(true) {
+            let w = super::layout::grapheme_width(g);
+            if x + w > target {
+                return Some(pos);
+            }
+            x += w;
+            pos += g.chars().count();
+        }
+        Some(end.saturating_sub(1).max(start))
+    }
+}
