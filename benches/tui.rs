@@ -55,7 +55,11 @@ fn main() {
         .len();
     app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let t = Instant::now();
-    term.draw(|f| app.draw(f)).unwrap();
+    term.draw(|f| {
+        app.prepare(f.area());
+        app.draw(f)
+    })
+    .unwrap();
     let first = t.elapsed();
     let keys = ['j', 'l', 'w', 'w', 'J', 'b', 'k', 'j', 'j', 'l'];
     let mut times = Vec::new();
@@ -63,7 +67,11 @@ fn main() {
         for k in keys {
             let t = Instant::now();
             app.handle_key(key(k));
-            term.draw(|f| app.draw(f)).unwrap();
+            term.draw(|f| {
+                app.prepare(f.area());
+                app.draw(f)
+            })
+            .unwrap();
             times.push(t.elapsed());
         }
         if round == 150 {
@@ -74,7 +82,11 @@ fn main() {
     for _ in 0..200 {
         let t = Instant::now();
         app.handle_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
-        term.draw(|f| app.draw(f)).unwrap();
+        term.draw(|f| {
+            app.prepare(f.area());
+            app.draw(f)
+        })
+        .unwrap();
         page.push(t.elapsed());
     }
     let visible: String = (0..40)
@@ -124,7 +136,11 @@ fn main() {
     app.search.total = app.search.hits.len();
     app.search.query = "граница".into();
     app.handle_key(key('4'));
-    term.draw(|f| app.draw(f)).unwrap();
+    term.draw(|f| {
+        app.prepare(f.area());
+        app.draw(f)
+    })
+    .unwrap();
     let mut list = Vec::new();
     for i in 0..2000 {
         let code = if i % 50 == 49 {
@@ -134,7 +150,11 @@ fn main() {
         };
         let t = Instant::now();
         app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-        term.draw(|f| app.draw(f)).unwrap();
+        term.draw(|f| {
+            app.prepare(f.area());
+            app.draw(f)
+        })
+        .unwrap();
         list.push(t.elapsed());
     }
     println!(
@@ -165,7 +185,11 @@ fn main() {
             let t = Instant::now();
             let mut app = App::new(&big, "bench", true).unwrap();
             let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-            term.draw(|f| app.draw(f)).unwrap();
+            term.draw(|f| {
+                app.prepare(f.area());
+                app.draw(f)
+            })
+            .unwrap();
             starts.push(t.elapsed());
             // Let this app's loader and search threads finish, so they do not slow the next run.
             app.wait_for_search();

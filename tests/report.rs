@@ -684,7 +684,11 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
         ratatui::crossterm::event::KeyCode::Char('3'),
         ratatui::crossterm::event::KeyModifiers::NONE,
     ));
-    term.draw(|f| app.draw(f)).unwrap();
+    term.draw(|f| {
+        app.prepare(f.area());
+        app.draw(f)
+    })
+    .unwrap();
     let screen: String = term
         .backend()
         .buffer()

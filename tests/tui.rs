@@ -47,7 +47,12 @@ impl Ui {
 
     fn draw(&mut self) {
         let app = &mut self.app;
-        self.term.draw(|f| app.draw(f)).unwrap();
+        self.term
+            .draw(|f| {
+                app.prepare(f.area());
+                app.draw(f)
+            })
+            .unwrap();
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {

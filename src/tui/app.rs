@@ -1,4 +1,7 @@
-//! The application state and its update function: every key, mo#![allow(unused_imports)]
+//! The application state and its update function: every key, mouse event and worker reply
+//! becomes a change of state here, in one place (`handle_event` -> `act` -> the view's
+//! action in `views/`). Drawing (in `draw` and each view) only reads the state.
+
 use crate::autocode::Suggestion;
 use crate::codings::{self, store::Session, AllCodings, Coding};
 use crate::project::Project;
@@ -11,6 +14,17 @@ use crate::tui::worker::Worker;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// What changes the app, fed to [`App::step`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(ratatui::crossterm::event::MouseEvent),
+    /// A frame of this size is about to be drawn.
+    Frame(ratatui::layout::Rect),
+    /// Time passed: worker replies and outside changes are taken in.
+    Tick,
+}
 
 pub struct App {
     pub root: PathBuf,
@@ -35,7 +49,7 @@ pub struct App {
     pub report_scroll: usize,
     /// How far the report view's longest panel can scroll, found by the last draw: `j` stops
     /// there instead of counting on past every panel's end.
-    pub report_scroll_max: std::cell::Cell<usize>,
+    pub report_scroll_max: usize,
     pub status: String,
     pub saved: bool,
     pub index_state: String,
@@ -140,7 +154,7 @@ impl App {
             suggestions_selected: 0,
             report_all_coders: false,
             report_scroll: 0,
-            report_scroll_max: std::cell::Cell::new(usize::MAX),
+            report_scroll_max: usize::MAX,
             status: if status.is_empty() {
                 "press ? for help".into()
             } else {
@@ -222,14 +236,28 @@ impl App {
         self.status = s.into();
     }
 
+    /// The one entry for every change: a key, the mouse, a frame about to be drawn, or time
+    /// passing (which delivers the worker's replies and notices other sessions' changes).
+    pub fn step(&mut self, msg: Msg) {
+        match msg {
+            Msg::Key(k) => self.handle_key(k),
+            Msg::Mouse(m) => self.handle_mouse(m),
+            Msg::Frame(area) => self.prepare(area),
+            Msg::Tick => {
+                self.drain_worker();
+                self.notice_outside_changes();
+            }
+        }
+    }
+
     /// Handles one terminal event.
     pub fn handle_event(&mut self, ev: Event) {
         match ev {
             Event::Key(k) if k.kind != ratatui::crossterm::event::KeyEventKind::Release => {
-                self.handle_key(k)
+                self.step(Msg::Key(k))
             }
-            Event::Mouse(m) => self.handle_mouse(m),
-            Event::Resize(..) => {}
+            Event::Mouse(m) => self.step(Msg::Mouse(m)),
+            // The next frame's `Msg::Frame` fits the state to the new size.
             _ => {}
         }
     }

@@ -15,9 +15,51 @@ use ratatui::Frame;
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
+/// The tab bar, the view's body and the status bar.
+pub fn frame_areas(area: Rect) -> [Rect; 3] {
+    Split::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
 impl App {
-    /// Draws everything.
-    pub fn draw(&mut self, f: &mut Frame) {
+    /// Fits the state to a screen of `area` before a frame is drawn: computes the report's
+    /// counts when a change made them stale, lays the open transcript out for its width and
+    /// keeps the cursor, the selected hit and the report's scroll on screen. (The only
+    /// work `draw` leaves to the update side, so that `draw` changes nothing.)
+    pub fn prepare(&mut self, area: Rect) {
+        let [_, body, _] = frame_areas(area);
+        match self.view {
+            View::Report | View::Codebook => {
+                self.ensure_report();
+                self.report_scroll_max = self.report_scroll_limit(body);
+                self.report_scroll = self.report_scroll.min(self.report_scroll_max);
+            }
+            View::Transcript => {
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.area = crate::tui::views::transcript::text_area(body);
+                }
+                self.scroll_to_cursor(false);
+            }
+            View::Search => {
+                let visible = crate::tui::views::search::hits_visible(body);
+                self.search.scroll = crate::tui::views::search::hits_scroll(
+                    self.search.scroll,
+                    self.search.selected,
+                    visible,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Draws everything: a pure read of the state. `prepare` (the `Msg::Frame` step) has
+    /// fitted the state to the screen before; drawn without it, the frame is still right,
+    /// only slower, and a report not yet computed is left blank.
+    pub fn draw(&self, f: &mut Frame) {
         let area = f.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let msg = format!(
@@ -27,16 +69,9 @@ impl App {
             f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
             return;
         }
-        let [tabs, body, status] = Split::vertical([
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [tabs, body, status] = frame_areas(area);
         self.draw_tabs(f, tabs);
-        if matches!(self.view, View::Report | View::Codebook) {
-            self.ensure_report();
-        }
+        // A new view: one line here.
         match self.view {
             View::Interviews => self.draw_interviews(f, body),
             View::Transcript => self.draw_transcript(f, body),

@@ -20,7 +20,7 @@ pub mod views;
 pub mod worker;
 mod worker_replies;
 
-pub use app::App;
+pub use app::{App, Msg};
 pub use views::View;
 
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
@@ -42,6 +42,13 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let result = (|| -> anyhow::Result<()> {
         loop {
+            let size = terminal.size()?;
+            app.step(Msg::Frame(ratatui::layout::Rect::new(
+                0,
+                0,
+                size.width,
+                size.height,
+            )));
             terminal.draw(|f| app.draw(f))?;
             if app.quit {
                 return Ok(());
@@ -53,8 +60,7 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
                     app.handle_event(event::read()?);
                 }
             }
-            app.drain_worker();
-            app.notice_outside_changes();
+            app.step(Msg::Tick);
         }
     })();
     let _ = execute!(std::io::stdout(), DisableMouseCapture);

@@ -32,6 +32,30 @@ pub struct ReportData {
     /// The agreement panel's lines.
     pub agreement: Vec<String>,
 }
+/// The report's code panel and survey panel in the view's `area`.
+fn report_panels(area: Rect) -> (Rect, Rect) {
+    let [left, right] =
+        Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [themes, _, _] = Split::vertical([
+        Constraint::Percentage(50),
+        Constraint::Percentage(30),
+        Constraint::Percentage(20),
+    ])
+    .areas(right);
+    (left, themes)
+}
+
+/// Rows of the survey panel after wrapping, over-estimated a little (words wrap before the
+/// edge) so that the last figure can always be scrolled into view, less one page.
+fn themes_scroll_limit(lines: &[Line], themes: Rect) -> usize {
+    let inner_w = (themes.width.saturating_sub(2) as usize).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| (l.width() * 100).div_ceil(inner_w * 85).max(1))
+        .sum();
+    rows.saturating_sub(themes.height.saturating_sub(2) as usize)
+}
+
 impl App {
     /// Computes the report views' data if a change made it stale.
     pub fn ensure_report(&mut self) {
@@ -119,6 +143,42 @@ impl App {
         });
     }
 
+    /// The survey panel's lines: each theme, then its figures with their evidence.
+    fn theme_lines(&self, data: &ReportData) -> Vec<Line<'static>> {
+        let mut t_lines = Vec::new();
+        let mut last_theme = String::new();
+        for e in &data.themes {
+            if e.theme != last_theme {
+                t_lines.push(Line::styled(e.theme.to_uppercase(), self.accent()));
+                last_theme = e.theme.clone();
+            }
+            let unit = if e.unit == "percent" { "%" } else { "" };
+            t_lines.push(Line::raw(format!(
+                " {:>5}{unit}  {}  ·  {}/{} interviewees, {} passages ({})",
+                e.value,
+                inert(&e.label),
+                e.participants,
+                e.participants_total,
+                e.passages,
+                inert(&e.code)
+            )));
+        }
+        t_lines
+    }
+
+    /// How far `j` may scroll the report in `area`: until the longer panel's last page.
+    pub(crate) fn report_scroll_limit(&self, area: Rect) -> usize {
+        let Some(data) = &self.report_cache else {
+            return 0;
+        };
+        let (left, themes) = report_panels(area);
+        let left_max = data
+            .shown
+            .len()
+            .saturating_sub(left.height.saturating_sub(2) as usize);
+        left_max.max(themes_scroll_limit(&self.theme_lines(data), themes))
+    }
+
     pub(crate) fn report_action(&mut self, a: Action) {
         match a {
             Action::AllCoders => {
@@ -126,7 +186,7 @@ impl App {
                 self.report_cache = None;
             }
             Action::Down => {
-                self.report_scroll = (self.report_scroll + 1).min(self.report_scroll_max.get())
+                self.report_scroll = (self.report_scroll + 1).min(self.report_scroll_max)
             }
             Action::Up => self.report_scroll = self.report_scroll.saturating_sub(1),
             Action::Top => self.report_scroll = 0,
@@ -192,36 +252,11 @@ impl App {
         ])
         .areas(right);
         self.draw_agreement(f, agree);
-        let mut t_lines = Vec::new();
-        let mut last_theme = String::new();
-        for e in &data.themes {
-            if e.theme != last_theme {
-                t_lines.push(Line::styled(e.theme.to_uppercase(), self.accent()));
-                last_theme = e.theme.clone();
-            }
-            let unit = if e.unit == "percent" { "%" } else { "" };
-            t_lines.push(Line::raw(format!(
-                " {:>5}{unit}  {}  ·  {}/{} interviewees, {} passages ({})",
-                e.value,
-                inert(&e.label),
-                e.participants,
-                e.participants_total,
-                e.passages,
-                inert(&e.code)
-            )));
-        }
+        let t_lines = self.theme_lines(data);
         let block = Block::default()
             .borders(Borders::ALL)
             .title(format!(" survey figure · interviews ({who}) · j/k "));
-        // Rows after wrapping, over-estimated a little (words wrap before the edge), so that
-        // the last figure can always be scrolled into view.
-        let inner_w = (themes.width.saturating_sub(2) as usize).max(1);
-        let rows: usize = t_lines
-            .iter()
-            .map(|l| (l.width() * 100).div_ceil(inner_w * 85).max(1))
-            .sum();
-        let themes_max = rows.saturating_sub(themes.height.saturating_sub(2) as usize);
-        self.report_scroll_max.set(left_max.max(themes_max));
+        let themes_max = themes_scroll_limit(&t_lines, themes);
         f.render_widget(
             Paragraph::new(t_lines)
                 .wrap(Wrap { trim: true })

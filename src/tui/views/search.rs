@@ -23,6 +23,22 @@ pub struct SearchState {
     pub error: Option<String>,
     pub waiting: bool,
 }
+/// The first hit to show so that the selected one is among `visible` rows.
+pub(crate) fn hits_scroll(scroll: usize, selected: usize, visible: usize) -> usize {
+    if selected < scroll {
+        selected
+    } else if selected >= scroll + visible {
+        selected + 1 - visible
+    } else {
+        scroll
+    }
+}
+
+/// How many hits fit in the view's `area` (three rows each, under the query box).
+pub(crate) fn hits_visible(area: Rect) -> usize {
+    (area.height.saturating_sub(3) as usize / 3).max(1)
+}
+
 impl App {
     /// Keys in the search view go to the query box, except navigation.
     pub(crate) fn search_key(&mut self, k: KeyEvent) -> bool {
@@ -91,7 +107,7 @@ impl App {
         }
     }
 
-    pub(crate) fn draw_search(&mut self, f: &mut Frame, area: Rect) {
+    pub(crate) fn draw_search(&self, f: &mut Frame, area: Rect) {
         let [input, results] =
             Split::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
         let state = if self.search.waiting {
@@ -122,11 +138,7 @@ impl App {
         // Each hit takes three rows; only the visible ones are built.
         let per = 3usize;
         let visible = (results.height as usize / per).max(1);
-        if self.search.selected < self.search.scroll {
-            self.search.scroll = self.search.selected;
-        } else if self.search.selected >= self.search.scroll + visible {
-            self.search.scroll = self.search.selected + 1 - visible;
-        }
+        let scroll = hits_scroll(self.search.scroll, self.search.selected, visible);
         let w = results.width.saturating_sub(4) as usize;
         let mut lines = Vec::new();
         for (k, h) in self
@@ -134,7 +146,7 @@ impl App {
             .hits
             .iter()
             .enumerate()
-            .skip(self.search.scroll)
+            .skip(scroll)
             .take(visible)
         {
             let head = format!(

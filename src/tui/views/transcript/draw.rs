@@ -12,24 +12,29 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 impl App {
-    pub(crate) fn draw_transcript(&mut self, f: &mut Frame, area: Rect) {
-        let Some(ts) = self.transcript.as_mut() else {
-            return;
-        };
-        let title_parallel = ts.parallel;
-        ts.area = Rect {
-            x: area.x,
-            y: area.y + 1,
-            width: area.width,
-            height: area.height.saturating_sub(1),
-        };
-        let inner = ts.area;
-        let width = text_width(inner.width as usize);
-        self.scroll_to_cursor(false);
+    pub(crate) fn draw_transcript(&self, f: &mut Frame, area: Rect) {
         let Some((t, ts)) = self.current() else {
             return;
         };
-        let (cursor, anchor, scroll) = (ts.cursor, ts.anchor, ts.scroll);
+        let title_parallel = ts.parallel;
+        let inner = text_area(area);
+        let width = text_width(inner.width as usize);
+        // The layout `prepare` built for this width; drawn at another size without it (a
+        // test, a first frame), one is built here and dropped.
+        let built;
+        let layout = match &ts.layout {
+            Some((key, l)) if *key == (width, ts.parallel) => l,
+            _ => {
+                let Some(l) = self.build_layout(width) else {
+                    return;
+                };
+                built = l;
+                &built
+            }
+        };
+        let height = inner.height as usize;
+        let scroll = visible_scroll(ts.scroll, layout.row_of(t, ts.cursor), height, false);
+        let (cursor, anchor) = (ts.cursor, ts.anchor);
         let interview = ts.interview.clone();
         let lang = ts.lang.clone();
         let attrs: Vec<String> = self.project.interviews[&interview]
@@ -62,11 +67,6 @@ impl App {
             Paragraph::new(Line::styled(inert(&title).into_owned(), self.accent())),
             Rect { height: 1, ..area },
         );
-        // scroll_to_cursor above built the layout for this width; read it without copying
-        // the transcript.
-        let Some((_, layout)) = self.transcript.as_ref().and_then(|ts| ts.layout.as_ref()) else {
-            return;
-        };
         let rows: Vec<_> = layout
             .rows
             .iter()

@@ -10,6 +10,7 @@ use crate::tui::layout::{self, Layout, RowKind};
 use crate::tui::popups::{Overlay, PromptKind};
 use crate::tui::views::View;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 use std::ops::Range;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
@@ -79,6 +80,30 @@ pub fn split_width(text: usize) -> (usize, usize) {
     let left = (text.saturating_sub(3)) / 2;
     (left.max(8), text.saturating_sub(left + 3).max(8))
 }
+/// The first row to show so that `row` is on a screen of `height` rows, moving as little as
+/// possible from `scroll` (or putting `row` a third of the way down when `center`).
+pub(crate) fn visible_scroll(scroll: usize, row: usize, height: usize, center: bool) -> usize {
+    if center {
+        row.saturating_sub(height / 3)
+    } else if row < scroll {
+        row.saturating_sub(1)
+    } else if row >= scroll + height {
+        row + 2 - height.min(row + 2)
+    } else {
+        scroll
+    }
+}
+
+/// Where the transcript's rows go in the view's area: all but the title line.
+pub(crate) fn text_area(area: Rect) -> Rect {
+    Rect {
+        x: area.x,
+        y: area.y + 1,
+        width: area.width,
+        height: area.height.saturating_sub(1),
+    }
+}
+
 impl App {
     /// The id of the open interview ("" when none is open).
     pub(crate) fn open_interview(&self) -> String {
@@ -180,28 +205,36 @@ impl App {
     /// The layout of the open transcript for a text width (cached).
     pub fn layout(&mut self, width: usize) -> Option<&Layout> {
         let ts = self.transcript.as_ref()?;
-        let interview = self.project.interviews.get(&ts.interview)?;
-        let t = interview.versions.get(&ts.lang)?;
         let key = (width, ts.parallel);
         if ts.layout.as_ref().is_none_or(|(k, _)| *k != key) {
-            let layout = if ts.parallel {
-                let (lw, rw) = split_width(width);
-                match interview
-                    .other_lang(&ts.lang)
-                    .and_then(|o| interview.versions.get(o))
-                {
-                    Some(ot) => {
-                        let al = crate::transcript::align::align_by_time(&t.segments, &ot.segments);
-                        Layout::build(t, lw, Some((ot, &al, rw)))
-                    }
-                    None => Layout::build(t, width, None),
-                }
-            } else {
-                Layout::build(t, width, None)
-            };
+            let layout = self.build_layout(width)?;
             self.transcript.as_mut()?.layout = Some((key, layout));
         }
         self.transcript.as_ref()?.layout.as_ref().map(|(_, l)| l)
+    }
+
+    /// The rows of the open transcript at `width` (side by side with the other language in
+    /// the parallel view).
+    pub(crate) fn build_layout(&self, width: usize) -> Option<Layout> {
+        let ts = self.transcript.as_ref()?;
+        let interview = self.project.interviews.get(&ts.interview)?;
+        let t = interview.versions.get(&ts.lang)?;
+        if !ts.parallel {
+            return Some(Layout::build(t, width, None));
+        }
+        let (lw, rw) = split_width(width);
+        Some(
+            match interview
+                .other_lang(&ts.lang)
+                .and_then(|o| interview.versions.get(o))
+            {
+                Some(ot) => {
+                    let al = crate::transcript::align::align_by_time(&t.segments, &ot.segments);
+                    Layout::build(t, lw, Some((ot, &al, rw)))
+                }
+                None => Layout::build(t, width, None),
+            },
+        )
     }
 
     /// Keeps the cursor's row on screen.
@@ -230,13 +263,7 @@ impl App {
             return;
         };
         let ts = self.transcript.as_mut().expect("checked");
-        if center {
-            ts.scroll = row.saturating_sub(height / 3);
-        } else if row < ts.scroll {
-            ts.scroll = row.saturating_sub(1);
-        } else if row >= ts.scroll + height {
-            ts.scroll = row + 2 - height.min(row + 2);
-        }
+        ts.scroll = visible_scroll(ts.scroll, row, height, center);
     }
 
     /// The selected span (whole graphemes), or the cursor's segment when nothing is selected.
