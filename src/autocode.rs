@@ -157,6 +157,72 @@ pub fn rejected(
         .collect()
 }
 
+/// A coder's suggestions, as both shells offer them.
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    /// Each suggestion the coder has not rejected, and whether the coder already has its
+    /// code over any part of its passage (same interview and language): those are shown as
+    /// "already coded" and never applied twice.
+    pub suggestions: Vec<(Suggestion, bool)>,
+    /// How many the coder rejected before (not offered again).
+    pub rejected: usize,
+}
+
+impl Pending {
+    /// The suggestions still open: not rejected, not already coded.
+    pub fn open(&self) -> impl Iterator<Item = &Suggestion> {
+        self.suggestions.iter().filter(|(_, c)| !c).map(|(s, _)| s)
+    }
+}
+
+/// The rules' suggestions for `coder`, less the rejected ones, each marked when the coder's
+/// `mine` (interview, coding) already covers it. The one behaviour of `intercode autocode`
+/// and the Suggestions view.
+pub fn pending<'a>(
+    root: &std::path::Path,
+    coder: &str,
+    suggestions: Vec<Suggestion>,
+    mine: impl IntoIterator<Item = (&'a str, &'a crate::codings::Coding)>,
+) -> Pending {
+    let rejected = rejected(root, coder);
+    let mut by_interview: std::collections::HashMap<&str, Vec<&crate::codings::Coding>> =
+        Default::default();
+    for (i, c) in mine {
+        by_interview.entry(i).or_default().push(c);
+    }
+    let before = suggestions.len();
+    let kept: Vec<Suggestion> = suggestions
+        .into_iter()
+        .filter(|s| {
+            !rejected.contains(&(
+                s.interview.clone(),
+                s.lang.clone(),
+                s.segment,
+                s.code.clone(),
+            ))
+        })
+        .collect();
+    let rejected_n = before - kept.len();
+    let suggestions = kept
+        .into_iter()
+        .map(|s| {
+            let covered = by_interview.get(s.interview.as_str()).is_some_and(|v| {
+                v.iter().any(|c| {
+                    c.lang == s.lang
+                        && c.code == s.code
+                        && c.start < s.span.end
+                        && s.span.start < c.end
+                })
+            });
+            (s, covered)
+        })
+        .collect();
+    Pending {
+        suggestions,
+        rejected: rejected_n,
+    }
+}
+
 /// Records a rejection (appended and synced, so it survives a crash).
 pub fn reject(root: &std::path::Path, coder: &str, s: &Suggestion) -> std::io::Result<()> {
     crate::fsutil::append_record(
@@ -233,6 +299,51 @@ pub fn quality(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pending_leaves_out_the_rejected_and_marks_what_the_coder_has_coded() {
+        let dir = tempfile::tempdir().unwrap();
+        let sug = |seg: usize, span: Range<usize>, code: &str| Suggestion {
+            interview: "P01".into(),
+            lang: "en".into(),
+            segment: seg,
+            span,
+            code: code.into(),
+            rule: "afraid".into(),
+            matched: "afraid".into(),
+        };
+        let all = vec![
+            sug(0, 0..6, "fear"),   // rejected before
+            sug(1, 10..16, "fear"), // coded exactly
+            sug(2, 20..26, "fear"), // coded over part of it
+            sug(3, 30..36, "fear"), // another code there only
+            sug(4, 40..46, "fear"), // open
+        ];
+        reject(dir.path(), "ana", &all[0]).unwrap();
+        let coding = |start, end, code: &str| crate::codings::Coding {
+            id: format!("{start}"),
+            lang: "en".into(),
+            start,
+            end,
+            code: code.into(),
+            quote: "x".into(),
+            memo: String::new(),
+            created: "2026-01-01T00:00:00Z".into(),
+            origin: crate::codings::Origin::Manual,
+        };
+        let mine = [
+            coding(10, 16, "fear"),
+            coding(24, 28, "fear"),
+            coding(30, 36, "security"),
+        ];
+        let p = pending(dir.path(), "ana", all, mine.iter().map(|c| ("P01", c)));
+        assert_eq!(p.rejected, 1);
+        let covered: Vec<(usize, bool)> =
+            p.suggestions.iter().map(|(s, c)| (s.segment, *c)).collect();
+        assert_eq!(covered, [(1, true), (2, true), (3, false), (4, false)]);
+        let open: Vec<usize> = p.open().map(|s| s.segment).collect();
+        assert_eq!(open, [3, 4]);
+    }
 
     fn re(rule: &str) -> Regex {
         Regex::new(&word_regex(rule)).unwrap()

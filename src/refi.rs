@@ -16,6 +16,7 @@
 use crate::codebook::{Code, Codebook};
 use crate::codings::{AllCodings, Coding, CodingFile, Origin};
 use crate::project::Project;
+use crate::transcript::cuetext::xml_text as esc;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -25,22 +26,6 @@ const NS: uuid::Uuid = uuid::Uuid::from_u128(0x6a1c_7e3e_9c1b_4d8e_9a57_2f7e_1c0
 /// A stable GUID for a thing named `kind:name`.
 pub fn guid(kind: &str, name: &str) -> String {
     uuid::Uuid::new_v5(&NS, format!("{kind}:{name}").as_bytes()).to_string()
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn code_name(c: &Code) -> String {

@@ -37,35 +37,29 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         suggestions.retain(|s| ids.contains(&s.code));
     }
     let coder = codings::resolve_coder(ctx.coder.as_deref())?;
-    // Suggestions the coder rejected (in the terminal UI) are not offered again.
-    let rejected = autocode::rejected(&ctx.project, &coder);
-    let before = suggestions.len();
-    suggestions.retain(|s| {
-        !rejected.contains(&(
-            s.interview.clone(),
-            s.lang.clone(),
-            s.segment,
-            s.code.clone(),
-        ))
-    });
-    if before > suggestions.len() {
-        eprintln!(
-            "{} suggestion(s) left out: rejected before by {coder}",
-            before - suggestions.len()
-        );
-    }
     let mine = codings::load_all(&ctx.project, Some(&coder));
     let existing: Vec<(String, codings::Coding)> = mine
         .iter()
         .map(|(f, c)| (f.interview.clone(), c.clone()))
         .collect();
-    let already = |s: &autocode::Suggestion| {
-        existing.iter().any(|(i, c)| {
-            i == &s.interview && c.lang == s.lang && c.code == s.code && c.span() == s.span
-        })
-    };
+    // Suggestions the coder rejected (in the terminal UI) are not offered again; those the
+    // coder has coded already are shown as such and not applied twice.
+    let pending = autocode::pending(
+        &ctx.project,
+        &coder,
+        suggestions,
+        existing.iter().map(|(i, c)| (i.as_str(), c)),
+    );
+    if pending.rejected > 0 {
+        eprintln!(
+            "{} suggestion(s) left out: rejected before by {coder}",
+            pending.rejected
+        );
+    }
+    let suggestions: Vec<autocode::Suggestion> =
+        pending.suggestions.iter().map(|(s, _)| s.clone()).collect();
     if !args.quiet {
-        for s in &suggestions {
+        for (s, covered) in &pending.suggestions {
             writeln!(
                 out,
                 "{} {} seg {:>4} {:>6}..{:<6} {:<26} rule {:<22} “{}”{}",
@@ -77,7 +71,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 s.code,
                 inert(&s.rule),
                 inert(&s.matched),
-                if already(s) { "  (already coded)" } else { "" }
+                if *covered { "  (already coded)" } else { "" }
             )?;
         }
     }
@@ -115,7 +109,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     if args.apply {
         let mut session = Session::open(&ctx.project, &coder)?;
         let mut added = 0;
-        for s in suggestions.iter().filter(|s| !already(s)) {
+        for s in pending.open() {
             session.add(&project, s.accepted())?;
             added += 1;
         }

@@ -7,11 +7,13 @@
 //! interviewees whose codings carry its code, and quotes. Pure functions over loaded data; the
 //! CLI's reports and the TUI's report view both use them.
 
+pub mod build;
 pub mod passages;
 pub mod redact;
 pub mod render;
 pub mod settings;
 
+pub use build::{build, Built, Kind, Request};
 pub use passages::{analyse, Analysis, CoderSet, Passage, SetKind};
 pub use settings::Settings;
 

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 /// The output formats of reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "tui", derive(clap::ValueEnum))]
 pub enum Format {
     #[default]
     Table,
@@ -738,11 +739,7 @@ pub fn themes(
 }
 
 fn xml(s: &str) -> String {
-    inert(s)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::transcript::cuetext::xml_text(&inert(s))
 }
 
 /// The width of a text at 12 px in a common sans-serif, in pixels, estimated per character

@@ -52,6 +52,23 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining(c)
 }
 
+/// The folding the index applies, one character to one character (so that positions found
+/// in folded text are positions in the original): lower case, `ё` as `е`. Finding text in a
+/// transcript uses it, so `/` and the Search view agree on what matches what.
+pub fn fold_char(c: char) -> char {
+    match c {
+        'ё' | 'Ё' => 'е',
+        c => {
+            let l = c.to_lowercase().next().unwrap_or(c);
+            if l == 'ё' {
+                'е'
+            } else {
+                l
+            }
+        }
+    }
+}
+
 /// Lower case of one character, with fast paths for ASCII and Russian letters.
 fn push_lower(c: char, out: &mut String) {
     match c {

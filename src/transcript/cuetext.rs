@@ -104,6 +104,24 @@ pub fn data_safe(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text for XML (REFI-QDA files, SVG): markup characters escaped, control characters other
+/// than line breaks and tabs dropped (XML 1.0 cannot hold them).
+pub fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Unicode's explicit bidirectional formatting characters.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

@@ -52,7 +52,7 @@ pub struct App {
     pub report_scroll_max: usize,
     pub status: String,
     pub saved: bool,
-    pub index_state: String,
+    pub index_state: crate::tui::worker_replies::IndexState,
     pub worker: Option<Worker>,
     pub color: bool,
     pub quit: bool,
@@ -162,9 +162,9 @@ impl App {
             },
             saved: true,
             index_state: if start_worker {
-                "opening…".into()
+                crate::tui::worker_replies::IndexState::Opening
             } else {
-                "off".into()
+                crate::tui::worker_replies::IndexState::Off
             },
             worker: start_worker.then(|| Worker::start(root.to_path_buf())),
             color,

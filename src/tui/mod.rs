@@ -18,7 +18,7 @@ pub mod popups;
 pub mod theme;
 pub mod views;
 pub mod worker;
-mod worker_replies;
+pub mod worker_replies;
 
 pub use app::{App, Msg};
 pub use views::View;

@@ -5,6 +5,46 @@ use crate::codings::{self};
 use crate::tui::app::*;
 use crate::tui::worker::Reply;
 
+/// The search index, as the status bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexState {
+    /// No worker (tests).
+    Off,
+    Opening,
+    Indexing {
+        done: usize,
+        total: usize,
+    },
+    Ready {
+        segments: usize,
+        rebuilt: bool,
+    },
+    Unavailable,
+}
+
+impl IndexState {
+    /// True while the index is not ready yet.
+    pub fn busy(self) -> bool {
+        matches!(self, IndexState::Opening | IndexState::Indexing { .. })
+    }
+}
+
+impl std::fmt::Display for IndexState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexState::Off => f.write_str("off"),
+            IndexState::Opening => f.write_str("opening…"),
+            IndexState::Indexing { done, total } => write!(f, "indexing {done}/{total}"),
+            IndexState::Ready {
+                segments,
+                rebuilt: true,
+            } => write!(f, "built, {segments} segments"),
+            IndexState::Ready { segments, .. } => write!(f, "{segments} segments"),
+            IndexState::Unavailable => f.write_str("unavailable"),
+        }
+    }
+}
+
 impl App {
     /// Applies what the search worker has sent since the last call.
     pub fn drain_worker(&mut self) -> bool {
@@ -15,18 +55,18 @@ impl App {
             changed = true;
             match r {
                 Reply::Progress { done, total } => {
-                    self.index_state = format!("indexing {done}/{total}")
+                    self.index_state = IndexState::Indexing { done, total }
                 }
                 // The index state has its own place in the status bar: the message line stays
                 // with what the user did last.
                 Reply::Ready { segments, rebuilt } => {
-                    self.index_state = match rebuilt {
-                        Some(_) => format!("built, {segments} segments"),
-                        None => format!("{segments} segments"),
+                    self.index_state = IndexState::Ready {
+                        segments,
+                        rebuilt: rebuilt.is_some(),
                     };
                 }
                 Reply::Failed(e) => {
-                    self.index_state = "unavailable".into();
+                    self.index_state = IndexState::Unavailable;
                     self.set_status(format!("search unavailable: {e}"));
                 }
                 Reply::Results { seq, result } if seq == self.search.seq => {
@@ -103,10 +143,7 @@ impl App {
     /// Waits for the worker to answer the current query (tests and benchmarks).
     pub fn wait_for_search(&mut self) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while (self.loading.is_some()
-            || self.search.waiting
-            || self.index_state.starts_with("opening")
-            || self.index_state.starts_with("indexing"))
+        while (self.loading.is_some() || self.search.waiting || self.index_state.busy())
             && std::time::Instant::now() < deadline
         {
             if !self.drain_worker() {

@@ -1,7 +1,6 @@
 //! The Report view: code frequencies, survey figures beside their passages, co-occurrence
 //! and agreement, computed once per change (`ReportData`), never per frame.
 
-use crate::agreement::CONSENSUS;
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
 use crate::tui::layout::inert;
@@ -94,14 +93,8 @@ impl App {
         let mut pairs: Vec<((String, String), usize)> =
             crate::report::cooccurrence(shown).into_iter().collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut coders: Vec<String> = everyone
-            .files
-            .iter()
-            .map(|x| x.coder.clone())
-            .filter(|c| c != CONSENSUS)
-            .collect();
-        coders.sort();
-        coders.dedup();
+        // The pair the Disagreements view reconciles, chosen in one place.
+        let coders = crate::report::passages::reconciled_coders(&everyone);
         let agreement = match coders.as_slice() {
             [a, b, ..] => match crate::agreement::agree(
                 &self.project,

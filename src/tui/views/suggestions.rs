@@ -17,29 +17,17 @@ impl App {
         };
         match autocode::compile(cb) {
             Ok(rules) => {
-                let mine = &self.mine;
-                let rejected = autocode::rejected(&self.root, &self.coder);
-                self.suggestions = autocode::suggest(&self.project, &rules)
-                    .into_iter()
-                    .filter(|s| {
-                        !rejected.contains(&(
-                            s.interview.clone(),
-                            s.lang.clone(),
-                            s.segment,
-                            s.code.clone(),
-                        ))
-                    })
-                    .filter(|s| {
-                        !mine.get(&s.interview).is_some_and(|v| {
-                            v.iter().any(|c| {
-                                c.lang == s.lang
-                                    && c.code == s.code
-                                    && c.start < s.span.end
-                                    && s.span.start < c.end
-                            })
-                        })
-                    })
-                    .collect();
+                let mine = self
+                    .mine
+                    .iter()
+                    .flat_map(|(i, v)| v.iter().map(move |c| (i.as_str(), c)));
+                let pending = autocode::pending(
+                    &self.root,
+                    &self.coder,
+                    autocode::suggest(&self.project, &rules),
+                    mine,
+                );
+                self.suggestions = pending.open().cloned().collect();
                 self.suggestions_selected = 0;
             }
             Err(e) => self.set_status(e.to_string()),

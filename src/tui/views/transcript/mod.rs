@@ -479,16 +479,9 @@ impl App {
             self.set_status("nothing to find: press / first");
             return;
         };
-        // Fold case and ё one character to one character, so positions stay code points
+        // Folded as the index folds, one character to one, so positions stay code points
         // of the transcript text.
-        let fold1 = |c: char| {
-            let l = c.to_lowercase().next().unwrap_or(c);
-            if l == 'ё' {
-                'е'
-            } else {
-                l
-            }
-        };
+        let fold1 = crate::search::analyzer::fold_char;
         let hay: Vec<char> = t.text().chars().map(fold1).collect();
         let needle: Vec<char> = needle.chars().map(fold1).collect();
         let matches_at =
