@@ -37,6 +37,15 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    // `-- --corpus DIR N`: only write a project of N interviews (for benches/tui_memory.sh).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(k) = args.iter().position(|a| a == "--corpus") {
+        let dir = PathBuf::from(&args[k + 1]);
+        let n: usize = args[k + 2].parse().expect("a number of interviews");
+        let bytes = corpus::write_project(&dir, n, 7).unwrap();
+        println!("wrote {n} interviews, {} MB of VTT", bytes >> 20);
+        return;
+    }
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     println!("TUI benchmark (TestBackend 120x40)");
     println!("| case | p50 | p99 | peer: plain Paragraph frame p50 |");

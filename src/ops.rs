@@ -1,6 +1,6 @@
 //! The actions both shells (the command line and the terminal UI) perform on the project's
 //! shared files, each written once: codebook edits and the merges and deletions that rewrite
-//! every coder's codings. Each one reads the files as they are on disk *now*, under the
+//! every coder's codings, and deciding a disagreement. Each one reads the files as they are on disk *now*, under the
 //! project's write lock, applies the edit to them and writes them back as one transaction
 //! ([`crate::txn`]): no session writes over a newer version of a file, and a crash leaves the
 //! change wholly done or wholly undone.
@@ -221,4 +221,92 @@ pub fn delete_code(
         links,
         &mut |_| {},
     )
+}
+
+/// What deciding a disagreement did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided {
+    /// Codings given to the consensus coder.
+    pub codings: usize,
+    /// Whose codes were taken, in words ("both", a coder, "neither").
+    pub took: String,
+}
+
+/// Decides disagreement `d` between the `compared` pair: the chosen coder's (or both
+/// coders') codings on its segment are copied to the consensus coder, and the decision is
+/// recorded in `decisions.tsv`. The codings are saved first: a crash before the record leaves
+/// the disagreement open, to be decided again.
+pub fn decide(
+    root: &Path,
+    project: &crate::project::Project,
+    all: &codings::AllCodings,
+    compared: &[String],
+    d: &crate::agreement::Disagreement,
+    decision: crate::agreement::Decision,
+) -> Result<Decided> {
+    use crate::agreement::{Decision, CONSENSUS};
+    let [first, second] = compared else {
+        return Err(Error::usage("deciding needs the two compared coders"));
+    };
+    let t = project
+        .interview(&d.interview)?
+        .versions
+        .get(&d.lang)
+        .ok_or_else(|| Error::usage(format!("{} has no `{}` version", d.interview, d.lang)))?;
+    if d.segment >= t.segments.len() {
+        return Err(Error::usage(format!(
+            "{} {} has no segment {}",
+            d.interview, d.lang, d.segment
+        )));
+    }
+    let span = t.segment_span(d.segment);
+    let takes: Vec<&String> = match decision {
+        Decision::Both => vec![first, second],
+        Decision::First => vec![first],
+        Decision::Second => vec![second],
+        Decision::Neither => vec![],
+    };
+    let mut chosen: Vec<codings::Coding> = Vec::new();
+    for coder in takes {
+        let on_segment = all.iter().filter(|(f, c)| {
+            &f.coder == coder
+                && f.interview == d.interview
+                && c.lang == d.lang
+                && c.start < span.end
+                && span.start < c.end
+        });
+        for (_, c) in on_segment {
+            if !chosen
+                .iter()
+                .any(|x| x.code == c.code && x.span() == c.span())
+            {
+                chosen.push(c.clone());
+            }
+        }
+    }
+    let mut session = codings::store::Session::open(root, CONSENSUS)?;
+    for c in &chosen {
+        session.add(
+            project,
+            codings::store::NewCoding {
+                interview: d.interview.clone(),
+                lang: d.lang.clone(),
+                span: c.span(),
+                code: c.code.to_string(),
+                memo: c.memo.clone(),
+                origin: codings::Origin::Copied,
+            },
+        )?;
+    }
+    let decisions = root.join(crate::project::CODINGS_DIR).join(CONSENSUS);
+    crate::agreement::record_decision(root, d, decision).map_err(|e| Error::io(&decisions, e))?;
+    Ok(Decided {
+        codings: chosen.len(),
+        took: match decision {
+            Decision::Both => "both".into(),
+            Decision::First => first.clone(),
+            Decision::Second => second.clone(),
+            Decision::Neither => "neither".into(),
+        },
+    })
 }

@@ -570,3 +570,51 @@ fn the_outline_shows_first_and_an_early_open_waits_for_the_transcripts() {
     );
     assert!(ui.app.pending_open.is_none());
 }
+
+/// A large project keeps only the outline and the transcripts it opens: the same views show
+/// the same numbers as with every transcript in memory, and at most a few interviews are
+/// held at once.
+#[test]
+fn transcripts_read_on_demand_show_the_same_views() {
+    let (_t, dir) = sample();
+    // (The first session ends before the second opens: one session per coder.)
+    let (report_whole, disputes_whole) = {
+        let mut whole = Ui::new(&dir, "ana", 120, 40, false);
+        whole.keys("5");
+        let report = whole.screen();
+        whole.keys("7");
+        (report, whole.screen())
+    };
+
+    let mut lazy = Ui::new(&dir, "ana", 120, 40, false);
+    lazy.app.on_demand = true;
+    for i in lazy.app.project.interviews.values_mut() {
+        i.versions.clear();
+    }
+    lazy.keys("5");
+    assert_eq!(lazy.screen(), report_whole);
+    lazy.keys("7");
+    assert_eq!(lazy.screen(), disputes_whole);
+    // Nothing read whole stayed: only what was opened is in memory.
+    let held = |app: &App| {
+        app.project
+            .interviews
+            .values()
+            .filter(|i| !i.versions.is_empty())
+            .count()
+    };
+    assert_eq!(held(&lazy.app), 0);
+    // Opening a disagreement reads its interview, and coding works in it.
+    lazy.key(KeyCode::Enter);
+    assert_eq!(held(&lazy.app), 1);
+    let s = lazy.screen();
+    assert!(s.contains("2 Transcript") && s.contains("ana │ P0"), "{s}");
+    // Every interview opened in turn: no more than the cache holds stay in memory.
+    lazy.keys("1");
+    for _ in 0..6 {
+        lazy.key(KeyCode::Enter);
+        lazy.keys("1j");
+    }
+    assert!(held(&lazy.app) <= intercode::tui::loaded::CACHED_INTERVIEWS);
+    assert!(held(&lazy.app) >= 2);
+}

@@ -66,6 +66,10 @@ pub struct App {
     pub loading: Option<Loading>,
     /// A transcript asked for while the transcripts were still being read.
     pub pending_open: Option<(String, String, usize)>,
+    /// A large project: transcripts are read when opened (see `loaded`).
+    pub on_demand: bool,
+    /// Interviews whose transcripts are in memory, least recently opened first.
+    pub recent: std::collections::VecDeque<String>,
     /// Counts for the report and codebook views, computed once per change, not per frame.
     pub report_cache: Option<ReportData>,
     /// The size and modification time of the codebook and survey files when last read, to
@@ -127,7 +131,11 @@ impl App {
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         // Started last: reading every transcript keeps both cores busy, and the work above
         // is what the first frame waits for.
-        let loading = start_worker.then(|| {
+        // A large project is not read whole: its transcripts are read when opened.
+        let on_demand = start_worker
+            && crate::tui::loaded::transcript_bytes(&project)
+                > crate::tui::loaded::WHOLE_PROJECT_BYTES;
+        let loading = (start_worker && !on_demand).then(|| {
             let (tx, rx) = std::sync::mpsc::channel();
             let r = root.to_path_buf();
             std::thread::spawn(move || {
@@ -176,6 +184,8 @@ impl App {
             help_scroll: 0,
             loading,
             pending_open: None,
+            on_demand,
+            recent: Default::default(),
             report_cache: None,
             shared_stamp: None,
             shared_checked: std::time::Instant::now(),

@@ -7,6 +7,7 @@
 //! - `views/`: one file per view, each with its state, its actions and its drawing;
 //! - `popups/`: help, the code picker and prompts, over any view;
 //! - `draw`: the frame (tabs, the view, the status bar, a popup), a pure read of the state;
+//! - `loaded`: which transcripts are in memory (all, or on demand in a large project);
 //! - `theme`, `keymap` (the user's key bindings), `layout` (transcript rows);
 //! - `worker` (the search thread) and `worker_replies` (the app's side of it).
 
@@ -14,6 +15,7 @@ pub mod app;
 pub mod draw;
 pub mod keymap;
 pub mod layout;
+pub mod loaded;
 pub mod popups;
 pub mod theme;
 pub mod views;

@@ -2,7 +2,6 @@
 //! decisions that reconcile them.
 
 use crate::agreement::{Decision, CONSENSUS};
-use crate::codings::{store::NewCoding, store::Session, Coding, Origin};
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
 use crate::tui::layout::{inert, wrap_str};
@@ -25,10 +24,11 @@ impl App {
         }
         self.compared = coders;
         let decided = crate::agreement::decided(&self.root);
-        self.disputes = crate::agreement::disagreements(&self.project, &all, &self.compared)
-            .into_iter()
-            .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
-            .collect();
+        self.disputes =
+            crate::agreement::disagreements(&self.whole_project(), &all, &self.compared)
+                .into_iter()
+                .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+                .collect();
         self.disputes_selected = 0;
     }
 
@@ -39,76 +39,31 @@ impl App {
         let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
             return;
         };
-        let takes = |k: usize| {
-            matches!(
-                (decision, k),
-                (Decision::Both, _) | (Decision::First, 0) | (Decision::Second, 1)
-            )
-        };
+        self.ensure_loaded(&d.interview);
         let all = self.all_codings(true);
-        let span = self.project.interviews[&d.interview].versions[&d.lang].segment_span(d.segment);
-        let mut chosen: Vec<Coding> = Vec::new();
-        for (_, coder) in self.compared.iter().enumerate().filter(|(k, _)| takes(*k)) {
-            let on_segment = all.iter().filter(|(f, c)| {
-                &f.coder == coder
-                    && f.interview == d.interview
-                    && c.lang == d.lang
-                    && c.start < span.end
-                    && span.start < c.end
-            });
-            for (_, c) in on_segment {
-                if !chosen
-                    .iter()
-                    .any(|x| x.code == c.code && x.span() == c.span())
-                {
-                    chosen.push(c.clone());
-                }
-            }
-        }
-        let mut session = match Session::open(&self.root, CONSENSUS) {
-            Ok(s) => s,
+        let done = match crate::ops::decide(
+            &self.root,
+            &self.project,
+            &all,
+            &self.compared,
+            &d,
+            decision,
+        ) {
+            Ok(done) => done,
             Err(e) => {
                 self.set_status(format!("NOT SAVED: {e}"));
                 return;
             }
         };
-        for c in &chosen {
-            let new = NewCoding {
-                interview: d.interview.clone(),
-                lang: d.lang.clone(),
-                span: c.span(),
-                code: c.code.to_string(),
-                memo: c.memo.clone(),
-                origin: Origin::Copied,
-            };
-            if let Err(e) = session.add(&self.project, new) {
-                self.set_status(format!("NOT SAVED: {e}"));
-                return;
-            }
-        }
-        if let Err(e) = crate::agreement::record_decision(&self.root, &d, decision) {
-            self.set_status(format!("NOT SAVED: {e}"));
-            return;
-        }
-        let who = match decision {
-            Decision::Both => "both".to_string(),
-            Decision::First => self.compared[0].clone(),
-            Decision::Second => self.compared[1].clone(),
-            Decision::Neither => "neither".to_string(),
-        };
         // The consensus coder's file changed on disk: the counts must show it.
-        drop(session);
         self.reload_codings();
         self.disputes.remove(self.disputes_selected);
         self.disputes_selected = self
             .disputes_selected
             .min(self.disputes.len().saturating_sub(1));
         self.set_status(format!(
-            "{} {} seg {}: took {who} ({} coding(s) to {CONSENSUS}), saved",
-            d.interview,
-            d.lang,
-            d.segment,
-            chosen.len()
+            "{} {} seg {}: took {} ({} coding(s) to {CONSENSUS}), saved",
+            d.interview, d.lang, d.segment, done.took, done.codings
         ));
     }
 
@@ -125,9 +80,17 @@ impl App {
             Action::TakeNeither => self.decide(Decision::Neither),
             Action::Open => {
                 if let Some(d) = self.disputes.get(self.disputes_selected).cloned() {
-                    let pos = self.project.interviews[&d.interview].versions[&d.lang]
-                        .segment_span(d.segment)
-                        .start;
+                    self.ensure_loaded(&d.interview);
+                    let Some(t) = self
+                        .project
+                        .interviews
+                        .get(&d.interview)
+                        .and_then(|i| i.versions.get(&d.lang))
+                        .filter(|t| d.segment < t.segments.len())
+                    else {
+                        return;
+                    };
+                    let pos = t.segment_span(d.segment).start;
                     self.show_others = true;
                     self.open_transcript(&d.interview, &d.lang, pos);
                 }

@@ -65,20 +65,18 @@ impl App {
             return;
         };
         let everyone = self.all_codings(true);
+        // Counted over every transcript, read for the count in a large project.
+        let project = self.whole_project();
         let settings = crate::report::Settings::load(&self.root).unwrap_or_default();
-        let default_set = crate::report::CoderSet::default_for(&self.project, &everyone);
+        let default_set = crate::report::CoderSet::default_for(&project, &everyone);
         let mine = crate::report::CoderSet::union(vec![self.coder.clone()]);
         let everyone_an =
-            crate::report::analyse(&self.project, &everyone, &default_set, None, &settings);
+            crate::report::analyse(&project, &everyone, &default_set, None, &settings);
         let shown_an = if self.report_all_coders {
             None
         } else {
             Some(crate::report::analyse(
-                &self.project,
-                &everyone,
-                &mine,
-                None,
-                &settings,
+                &project, &everyone, &mine, None, &settings,
             ))
         };
         let shown = shown_an.as_ref().unwrap_or(&everyone_an);
@@ -97,7 +95,7 @@ impl App {
         let coders = crate::report::passages::reconciled_coders(&everyone);
         let agreement = match coders.as_slice() {
             [a, b, ..] => match crate::agreement::agree(
-                &self.project,
+                &project,
                 &everyone,
                 &[a.clone(), b.clone()],
                 crate::agreement::Unit::Segment,
@@ -123,17 +121,19 @@ impl App {
             _ => vec![" needs two coders with codings".to_string()],
         };
         let no_names = crate::report::Redactions::default();
-        self.report_cache = Some(ReportData {
+        let data = ReportData {
             everyone: crate::report::frequencies(cb, &everyone_an),
             everyone_set: describe(&everyone_an),
             everyone_short: everyone_an.set.short(),
             shown: crate::report::frequencies(cb, shown),
             shown_set: describe(shown),
             shown_short: shown.set.short(),
-            themes: crate::report::themes(&self.project, shown, "en", 0, &no_names, &settings),
+            themes: crate::report::themes(&project, shown, "en", 0, &no_names, &settings),
             pairs,
             agreement,
-        });
+        };
+        drop(project);
+        self.report_cache = Some(data);
     }
 
     /// The survey panel's lines: each theme, then its figures with their evidence.

@@ -24,7 +24,7 @@ impl App {
                 let pending = autocode::pending(
                     &self.root,
                     &self.coder,
-                    autocode::suggest(&self.project, &rules),
+                    autocode::suggest(&self.whole_project(), &rules),
                     mine,
                 );
                 self.suggestions = pending.open().cloned().collect();
@@ -53,6 +53,7 @@ impl App {
                     return;
                 }
                 let s = self.suggestions[self.suggestions_selected].clone();
+                self.ensure_loaded(&s.interview);
                 let Some(session) = self.session.as_mut() else {
                     self.set_status("read-only session");
                     return;

@@ -176,6 +176,7 @@ impl App {
             ));
             return;
         }
+        self.ensure_loaded(interview);
         let parallel = self.transcript.as_ref().is_some_and(|t| t.parallel);
         self.transcript = Some(TranscriptState {
             interview: interview.to_string(),
