@@ -254,12 +254,14 @@ pub fn agree(
     coders: &[String],
     unit: Unit,
     codes: Option<&[String]>,
-) -> Result<Agreement, String> {
+) -> crate::Result<Agreement> {
     if coders.len() < 2 {
-        return Err("agreement needs at least two coders".into());
+        return Err(crate::Error::usage("agreement needs at least two coders"));
     }
     if coders.len() > 16 {
-        return Err("at most 16 coders can be compared at once".into());
+        return Err(crate::Error::usage(
+            "at most 16 coders can be compared at once",
+        ));
     }
     let interviews = shared_interviews(all, coders);
     // Codes any compared coder used (or the requested ones).

@@ -145,7 +145,7 @@ impl Codebook {
                 for (lang, rules) in &c.rules {
                     for (k, r) in rules.iter().enumerate() {
                         if let Err(e) = crate::codebook::check_rule(r) {
-                            report(format!("{p}.rules.{lang}[{k}]"), e);
+                            report(format!("{p}.rules.{lang}[{k}]"), e.to_string());
                         }
                     }
                 }
@@ -200,27 +200,24 @@ impl Codebook {
     }
 
     /// Adds a code at the top level or under `parent`.
-    pub fn add(&mut self, code: Code, parent: Option<&str>) -> std::result::Result<(), String> {
+    pub fn add(&mut self, code: Code, parent: Option<&str>) -> Result<(), EditError> {
         if !is_valid_id(&code.id) {
-            return Err(format!("`{}` is not a valid code id", code.id));
+            return Err(EditError::InvalidId(code.id));
         }
         if self.contains(&code.id) {
-            return Err(format!("code `{}` already exists", code.id));
+            return Err(EditError::Exists(code.id));
         }
         if code.name.values().any(|n| n.trim().is_empty()) || code.name.is_empty() {
-            return Err("a code needs a non-empty name".into());
+            return Err(EditError::EmptyName);
         }
         if !is_valid_color(&code.color) {
-            return Err(format!(
-                "`{}` is not a colour (expected `#rrggbb`)",
-                code.color
-            ));
+            return Err(EditError::BadColour(code.color));
         }
         match parent {
             None => self.codes.push(code),
             Some(p) => self
                 .find_mut(p)
-                .ok_or_else(|| format!("unknown parent code `{p}`"))?
+                .ok_or_else(|| EditError::UnknownParent(p.into()))?
                 .children
                 .push(code),
         }
@@ -228,17 +225,13 @@ impl Codebook {
     }
 
     /// Sets names (per language) of a code; ids never change, so codings are unaffected.
-    pub fn rename(
-        &mut self,
-        id: &str,
-        names: &BTreeMap<String, String>,
-    ) -> std::result::Result<(), String> {
+    pub fn rename(&mut self, id: &str, names: &BTreeMap<String, String>) -> Result<(), EditError> {
         if names.values().any(|n| n.trim().is_empty()) {
-            return Err("names cannot be empty".into());
+            return Err(EditError::EmptyName);
         }
         let code = self
             .find_mut(id)
-            .ok_or_else(|| format!("unknown code `{id}`"))?;
+            .ok_or_else(|| EditError::Unknown(id.into()))?;
         for (lang, name) in names {
             code.name.insert(lang.clone(), name.trim().to_string());
         }
@@ -257,22 +250,19 @@ impl Codebook {
     }
 
     /// Moves a code (with its sub-codes) to the top level or under another code.
-    pub fn move_code(
-        &mut self,
-        id: &str,
-        new_parent: Option<&str>,
-    ) -> std::result::Result<(), String> {
+    pub fn move_code(&mut self, id: &str, new_parent: Option<&str>) -> Result<(), EditError> {
         if !self.contains(id) {
-            return Err(format!("unknown code `{id}`"));
+            return Err(EditError::Unknown(id.into()));
         }
         if let Some(p) = new_parent {
             if !self.contains(p) {
-                return Err(format!("unknown parent code `{p}`"));
+                return Err(EditError::UnknownParent(p.into()));
             }
             if self.subtree_ids(id).iter().any(|d| d == p) {
-                return Err(format!(
-                    "cannot move `{id}` under itself or its own sub-code `{p}`"
-                ));
+                return Err(EditError::UnderItself {
+                    code: id.into(),
+                    parent: p.into(),
+                });
             }
         }
         let code = self.detach(id).expect("checked above");
@@ -285,21 +275,22 @@ impl Codebook {
 
     /// Removes `from` and hangs its sub-codes under `into`. Codings must have been moved to
     /// `into` already (see [`crate::codings::recode`]).
-    pub fn merge(&mut self, from: &str, into: &str) -> std::result::Result<(), String> {
+    pub fn merge(&mut self, from: &str, into: &str) -> Result<(), EditError> {
         if from == into {
-            return Err("cannot merge a code into itself".into());
+            return Err(EditError::IntoItself);
         }
         if !self.contains(into) {
-            return Err(format!("unknown code `{into}`"));
+            return Err(EditError::Unknown(into.into()));
         }
         if self.subtree_ids(from).iter().any(|d| d == into) {
-            return Err(format!(
-                "cannot merge `{from}` into its own sub-code `{into}`"
-            ));
+            return Err(EditError::IntoOwnSubcode {
+                from: from.into(),
+                into: into.into(),
+            });
         }
         let code = self
             .detach(from)
-            .ok_or_else(|| format!("unknown code `{from}`"))?;
+            .ok_or_else(|| EditError::Unknown(from.into()))?;
         self.find_mut(into)
             .expect("checked above")
             .children
@@ -320,6 +311,40 @@ impl Codebook {
     }
 }
 
+/// Why an edit of the codebook was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("`{0}` is not a valid code id")]
+    InvalidId(String),
+    #[error("code `{0}` already exists")]
+    Exists(String),
+    #[error("a code needs a non-empty name in every language it names")]
+    EmptyName,
+    #[error("`{0}` is not a colour (expected `#rrggbb`)")]
+    BadColour(String),
+    #[error("unknown code `{0}`")]
+    Unknown(String),
+    #[error("unknown parent code `{0}`")]
+    UnknownParent(String),
+    #[error("cannot move `{code}` under itself or its own sub-code `{parent}`")]
+    UnderItself { code: String, parent: String },
+    #[error("cannot merge a code into itself")]
+    IntoItself,
+    #[error("cannot merge `{from}` into its own sub-code `{into}`")]
+    IntoOwnSubcode { from: String, into: String },
+    #[error("invalid regex rule `{rule}`: {why}")]
+    BadRule { rule: String, why: String },
+    #[error("empty rule")]
+    EmptyRule,
+}
+
+impl From<EditError> for crate::Error {
+    /// A refused edit is a bad request (exit code 2).
+    fn from(e: EditError) -> Self {
+        crate::Error::usage(e.to_string())
+    }
+}
+
 /// Code ids are stable slugs: `fear`, `fear.deportation`, `work_life-balance`.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -337,16 +362,19 @@ fn is_valid_color(c: &str) -> bool {
 
 /// Checks the syntax of an auto-coding rule: a `/regex/` must compile; a word must be
 /// non-empty.
-pub fn check_rule(rule: &str) -> std::result::Result<(), String> {
+pub fn check_rule(rule: &str) -> Result<(), EditError> {
     if rule.len() >= 2 && rule.starts_with('/') && rule.ends_with('/') {
         // Parsed, not compiled: checking a codebook's syntax must stay cheap (it runs on
         // every load); the auto-coder compiles the rules when it needs them.
         regex_syntax::Parser::new()
             .parse(&rule[1..rule.len() - 1])
             .map(|_| ())
-            .map_err(|e| format!("invalid regex rule `{rule}`: {e}"))
+            .map_err(|e| EditError::BadRule {
+                rule: rule.into(),
+                why: e.to_string(),
+            })
     } else if rule.trim().is_empty() {
-        Err("empty rule".into())
+        Err(EditError::EmptyRule)
     } else {
         Ok(())
     }

@@ -96,10 +96,10 @@ pub struct Edited {
 pub fn edit_codebook(
     root: &Path,
     known: Option<&Codebook>,
-    edit: impl FnOnce(&mut Codebook) -> std::result::Result<(), String>,
+    edit: impl FnOnce(&mut Codebook) -> std::result::Result<(), crate::codebook::EditError>,
 ) -> Result<Edited> {
     let (lock, mut cb, was_newer) = begin(root, known)?;
-    edit(&mut cb).map_err(Error::usage)?;
+    edit(&mut cb)?;
     let survey = read_survey(root, &cb)?;
     finish(
         root,
@@ -135,7 +135,7 @@ pub fn merge_codes_with(
     hook: &mut dyn FnMut(&str),
 ) -> Result<Edited> {
     let (lock, mut cb, was_newer) = begin(root, known)?;
-    cb.merge(from, into).map_err(Error::usage)?;
+    cb.merge(from, into)?;
     let mut survey = read_survey(root, &cb)?;
     let links = survey
         .as_mut()

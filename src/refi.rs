@@ -23,6 +23,33 @@ use std::io::{Read, Write};
 
 const NS: uuid::Uuid = uuid::Uuid::from_u128(0x6a1c_7e3e_9c1b_4d8e_9a57_2f7e_1c0d_5b21);
 
+/// Why a REFI-QDA file was refused. Nothing is written when reading fails.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefiError {
+    /// The zip archive itself: not a zip, unreadable, unsafe paths, too large.
+    #[error("{0}")]
+    Archive(String),
+    /// The XML: not well-formed, not a REFI-QDA document, nested too deep.
+    #[error("{0}")]
+    Xml(String),
+    /// What the document says: a selection outside its text, an unknown code, a source
+    /// without text or not in UTF-8.
+    #[error("{0}")]
+    Content(String),
+}
+
+impl From<String> for RefiError {
+    fn from(message: String) -> Self {
+        RefiError::Content(message)
+    }
+}
+
+impl From<&str> for RefiError {
+    fn from(message: &str) -> Self {
+        RefiError::Content(message.to_string())
+    }
+}
+
 /// A stable GUID for a thing named `kind:name`.
 pub fn guid(kind: &str, name: &str) -> String {
     uuid::Uuid::new_v5(&NS, format!("{kind}:{name}").as_bytes()).to_string()
@@ -475,13 +502,14 @@ fn read_codes(
     mapping: &mut Vec<(String, String)>,
     used: &mut std::collections::HashSet<String>,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), RefiError> {
     if depth >= MAX_CODE_DEPTH && children(codes, "Code").next().is_some() {
         return Err(format!(
             "codes are nested more than {MAX_CODE_DEPTH} levels deep (under `{}`); intercode keeps \
              codebooks to {MAX_CODE_DEPTH} levels",
             path.trim_start_matches('/')
-        ));
+        )
+        .into());
     }
     for n in children(codes, "Code") {
         // A code without a name still gets one a person can read and rename.
@@ -561,8 +589,9 @@ fn read_codes(
     Ok(())
 }
 
-fn parse_xml<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, String> {
-    roxmltree::Document::parse(text).map_err(|e| format!("{what} is not well-formed XML: {e}"))
+fn parse_xml<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, RefiError> {
+    roxmltree::Document::parse(text)
+        .map_err(|e| RefiError::Xml(format!("{what} is not well-formed XML: {e}")))
 }
 
 fn strip_bom(s: String) -> String {
@@ -570,14 +599,14 @@ fn strip_bom(s: String) -> String {
 }
 
 /// Reads a `.qdc` codebook.
-pub fn read_qdc(text: &str) -> Result<Imported, String> {
+pub fn read_qdc(text: &str) -> Result<Imported, RefiError> {
     let doc = parse_xml(text, "the codebook")?;
     let root = doc.root_element();
     if root.tag_name().name() != "CodeBook" {
-        return Err(format!(
+        return Err(RefiError::Xml(format!(
             "the root element is <{}>, not <CodeBook>",
             root.tag_name().name()
-        ));
+        )));
     }
     let codes = child(root, "Codes").ok_or("the codebook has no <Codes>")?;
     let mut imp = Imported::default();
@@ -602,14 +631,14 @@ pub fn read_qdc(text: &str) -> Result<Imported, String> {
 }
 
 /// Reads a `.qdpx` archive (bytes).
-pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, String> {
+pub fn read_qdpx(bytes: &[u8]) -> Result<Imported, RefiError> {
     read_qdpx_limited(bytes, MAX_UNPACKED)
 }
 
 /// [`read_qdpx`] with a limit on the unpacked size (tests use a small one).
-pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
+pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, RefiError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a zip archive: {e}"))?;
+        .map_err(|e| RefiError::Archive(format!("not a zip archive: {e}")))?;
     // The sizes the archive declares are checked before anything is inflated (a zip bomb is
     // refused without spending its memory); the reads below still stop at the limit, since
     // declared sizes can lie.
@@ -620,10 +649,10 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
         }
     }
     if declared > limit {
-        return Err(format!(
+        return Err(RefiError::Archive(format!(
             "the archive expands to more than {} MB; refusing it (a zip bomb?)",
             limit / 1024 / 1024
-        ));
+        )));
     }
     let mut entries: HashMap<String, Vec<u8>> = HashMap::new();
     let mut own: Vec<(String, Vec<u8>)> = Vec::new();
@@ -631,18 +660,18 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
     for i in 0..zip.len() {
         let mut f = zip
             .by_index(i)
-            .map_err(|e| format!("unreadable archive entry: {e}"))?;
+            .map_err(|e| RefiError::Archive(format!("unreadable archive entry: {e}")))?;
         let name = f
             .name()
-            .map_err(|e| format!("unreadable archive entry name: {e}"))?
+            .map_err(|e| RefiError::Archive(format!("unreadable archive entry name: {e}")))?
             .to_string();
         if f.enclosed_name().is_none()
             || name.split(['/', '\\']).any(|p| p == "..")
             || name.starts_with('/')
         {
-            return Err(format!(
+            return Err(RefiError::Archive(format!(
                 "the archive has an entry with an unsafe path `{name}`; refusing it"
-            ));
+            )));
         }
         if f.is_dir() {
             continue;
@@ -653,19 +682,19 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
         (&mut f)
             .take(allowance + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| format!("`{name}`: {e}"))?;
+            .map_err(|e| RefiError::Archive(format!("`{name}`: {e}")))?;
         total += buf.len() as u64;
         if total > limit {
-            return Err(format!(
+            return Err(RefiError::Archive(format!(
                 "the archive expands to more than {} MB; refusing it (a zip bomb?)",
                 limit / 1024 / 1024
-            ));
+            )));
         }
         if let Some(rel) = name.strip_prefix(OWN_FILES_DIR) {
             if !is_own_file(rel) {
-                return Err(format!(
+                return Err(RefiError::Archive(format!(
                     "the archive carries `{name}`, which is not an intercode project file; refusing it"
-                ));
+                )));
             }
             own.push((rel.to_string(), buf));
             continue;
@@ -688,11 +717,11 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
             // REFI-QDA sources are UTF-8; anything else would be imported as mojibake.
             entries.get(&key).map(|b| {
                 String::from_utf8(b.clone()).map(strip_bom).map_err(|e| {
-                    format!(
+                    RefiError::Content(format!(
                         "is not UTF-8 (invalid bytes at byte {}); convert it to UTF-8 in the tool \
                          that made the archive",
                         e.utf8_error().valid_up_to()
-                    )
+                    ))
                 })
             })
         },
@@ -704,23 +733,23 @@ pub fn read_qdpx_limited(bytes: &[u8], limit: u64) -> Result<Imported, String> {
 
 /// Reads a bare `project.qde` (no archive): the codebook, users and the sources whose text is
 /// inline; sources kept in files it does not carry are left out with a warning.
-pub fn read_qde(qde: &str) -> Result<Imported, String> {
+pub fn read_qde(qde: &str) -> Result<Imported, RefiError> {
     read_project(qde.trim_start_matches('\u{feff}'), |_| None, true)
 }
 
 /// Reads `project.qde` with a way to fetch internal source files.
 pub fn read_project(
     qde: &str,
-    source: impl Fn(&str) -> Option<Result<String, String>>,
+    source: impl Fn(&str) -> Option<Result<String, RefiError>>,
     lenient: bool,
-) -> Result<Imported, String> {
+) -> Result<Imported, RefiError> {
     let doc = parse_xml(qde, "project.qde")?;
     let root = doc.root_element();
     if root.tag_name().name() != "Project" {
-        return Err(format!(
+        return Err(RefiError::Xml(format!(
             "project.qde's root element is <{}>, not <Project>",
             root.tag_name().name()
-        ));
+        )));
     }
     let mut imp = Imported::default();
     let mut code_ids = HashMap::new();
@@ -789,7 +818,7 @@ pub fn read_project(
             (Some(t), _) => t.to_string(),
             (None, Some(p)) => match source(p) {
                 Some(Ok(t)) => t,
-                Some(Err(why)) => return Err(format!("source `{name}` (`{p}`) {why}")),
+                Some(Err(why)) => return Err(format!("source `{name}` (`{p}`) {why}").into()),
                 None if lenient => {
                     imp.warnings.push(format!("source `{name}`: its text file `{p}` is not here; its codings were left out"));
                     continue;
@@ -797,10 +826,11 @@ pub fn read_project(
                 None => {
                     return Err(format!(
                         "source `{name}`: its text file `{p}` is not in the archive"
-                    ))
+                    )
+                    .into())
                 }
             },
-            (None, None) => return Err(format!("source `{name}` has no text")),
+            (None, None) => return Err(format!("source `{name}` has no text").into()),
         };
         // `P01.ru` from an intercode export; otherwise an id from the name; a source without a
         // name is numbered by its place in the file.
@@ -863,7 +893,7 @@ pub fn read_project(
                     .map_err(|_| format!("source `{name}`: bad endPosition `{e}`"))?,
             );
             if s > e || e > chars.len() {
-                return Err(format!("source `{name}`: a selection {s}..{e} lies outside its text of {} characters; refusing the import", chars.len()));
+                return Err(format!("source `{name}`: a selection {s}..{e} lies outside its text of {} characters; refusing the import", chars.len()).into());
             }
             for coding in children(sel, "Coding") {
                 let Some(target) = child(coding, "CodeRef").and_then(|r| r.attribute("targetGUID"))
@@ -873,7 +903,8 @@ pub fn read_project(
                 let Some(code) = code_ids.get(&norm_guid(target)) else {
                     return Err(format!(
                         "source `{name}`: a coding refers to an unknown code {target}"
-                    ));
+                    )
+                    .into());
                 };
                 let user = coding
                     .attribute("creatingUser")

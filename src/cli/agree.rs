@@ -162,8 +162,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         UnitArg::Segment => Unit::Segment,
         UnitArg::Char => Unit::Char,
     };
-    let a = agreement::agree(&project, &all, &args.coders, unit, codes.as_deref())
-        .map_err(Error::usage)?;
+    let a = agreement::agree(&project, &all, &args.coders, unit, codes.as_deref())?;
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &a)?;

@@ -102,8 +102,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             // The same passages as `report frequencies` (rolled up, the same coder set).
             let all = codings::load_for_analysis(&ctx.project, None);
             let settings = intercode::report::Settings::load(&ctx.project)?;
-            let set = intercode::report::CoderSet::choose(&project, &all, &coders, all_coders)
-                .map_err(fail)?;
+            let set = intercode::report::CoderSet::choose(&project, &all, &coders, all_coders)?;
             let an = intercode::report::analyse(&project, &all, &set, None, &settings);
             let n: HashMap<String, usize> = intercode::report::frequencies(&cb, &an)
                 .into_iter()

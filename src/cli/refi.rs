@@ -135,7 +135,7 @@ pub fn import(ctx: &Context, args: ImportArgs, out: &mut dyn Write) -> CmdResult
                 let parent = r
                     .parent
                     .map(|p| onto.get(&p.id).cloned().unwrap_or_else(|| p.id.clone()));
-                codebook.add(c, parent.as_deref()).map_err(Error::usage)?;
+                codebook.add(c, parent.as_deref())?;
             }
             for f in &mut imp.codings {
                 for c in &mut f.codings {

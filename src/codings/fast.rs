@@ -184,14 +184,17 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// A coding loaded for analysis keeps only its quote's fingerprint: it cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a quote loaded only as a fingerprint cannot be written; read the file whole")]
+pub struct FingerprintOnly;
+
 /// Appends `c` as one line of JSON, exactly as `serde_json::to_string` writes it (keys in
 /// field order, no spaces), without serde's byte-at-a-time escaping: nearly every string needs
 /// none, and saving a coding rewrites its interview's whole file (5,000 codings is 2 MB).
 /// Fails for a quote loaded as a fingerprint only.
-pub(super) fn write_line(out: &mut String, c: &Coding) -> Result<(), String> {
-    let quote = c.quote.text().ok_or_else(|| {
-        "a quote loaded only as a fingerprint cannot be written; read the file whole".to_string()
-    })?;
+pub(super) fn write_line(out: &mut String, c: &Coding) -> Result<(), FingerprintOnly> {
+    let quote = c.quote.text().ok_or(FingerprintOnly)?;
     out.push_str("{\"id\":");
     string(out, &c.id);
     out.push_str(",\"lang\":");

@@ -248,25 +248,28 @@ pub fn coders(root: &Path) -> Vec<String> {
 /// Checks that a span can be coded: inside the text, not empty, on grapheme boundaries (a
 /// span must never split a user-perceived character such as an emoji or `é` written with a
 /// combining accent).
-pub fn check_span(t: &Transcript, span: &Range<usize>) -> std::result::Result<(), String> {
+pub fn check_span(t: &Transcript, span: &Range<usize>) -> crate::Result<()> {
     if span.start >= span.end {
-        return Err(format!("empty span {}..{}", span.start, span.end));
+        return Err(crate::Error::usage(format!(
+            "empty span {}..{}",
+            span.start, span.end
+        )));
     }
     if span.end > t.char_len() {
-        return Err(format!(
+        return Err(crate::Error::usage(format!(
             "span {}..{} is past the end of the text, which has {} characters",
             span.start,
             span.end,
             t.char_len()
-        ));
+        )));
     }
     for pos in [span.start, span.end] {
         let byte = t.byte_offset(pos);
         let mut cursor = GraphemeCursor::new(byte, t.text().len(), true);
         if !cursor.is_boundary(t.text(), 0).unwrap_or(true) {
-            return Err(format!(
+            return Err(crate::Error::usage(format!(
                 "position {pos} splits a character (a grapheme cluster such as an emoji or a letter with an accent); move it by one"
-            ));
+            )));
         }
     }
     Ok(())
@@ -731,13 +734,21 @@ mod tests {
         assert!(check_span(&tr, &(0..7)).is_ok());
         assert!(check_span(&tr, &(0..5))
             .unwrap_err()
+            .to_string()
             .contains("splits a character"));
-        assert!(check_span(&tr, &(8..9)).unwrap_err().contains("splits"));
+        assert!(check_span(&tr, &(8..9))
+            .unwrap_err()
+            .to_string()
+            .contains("splits"));
         assert!(check_span(&tr, &(8..10)).is_ok());
         assert!(check_span(&tr, &(11..14))
             .unwrap_err()
+            .to_string()
             .contains("past the end"));
-        assert!(check_span(&tr, &(3..3)).unwrap_err().contains("empty"));
+        assert!(check_span(&tr, &(3..3))
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
     }
 
     #[test]

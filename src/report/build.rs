@@ -56,7 +56,7 @@ pub fn build(project: &Project, all: &AllCodings, req: &Request) -> Result<Built
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
     let settings = Settings::load(&project.root)?;
     let redactions = Redactions::load(&project.root)?;
-    let set = CoderSet::choose(project, all, &req.coders, req.all_coders).map_err(Error::usage)?;
+    let set = CoderSet::choose(project, all, &req.coders, req.all_coders)?;
     if let Some(c) = req.code.as_deref().filter(|c| !cb.contains(c)) {
         return Err(Error::usage(format!("unknown code `{c}`")));
     }
@@ -165,8 +165,7 @@ pub fn build(project: &Project, all: &AllCodings, req: &Request) -> Result<Built
                 .ok_or_else(|| Error::usage("the project has no codebook/survey.json"))?;
             let evidence =
                 super::themes(project, &an, &text_lang, req.quotes, &redactions, &settings);
-            render::themes(survey, &evidence, project.interviews.len(), &cap, fmt)
-                .map_err(Error::usage)?
+            render::themes(survey, &evidence, project.interviews.len(), &cap, fmt)?
         }
     };
     Ok(Built { document, left_out })

@@ -118,7 +118,7 @@ impl CoderSet {
         all: &AllCodings,
         named: &[String],
         all_coders: bool,
-    ) -> Result<CoderSet, String> {
+    ) -> crate::Result<CoderSet> {
         let known: BTreeSet<&str> = all.files.iter().map(|f| f.coder.as_str()).collect();
         if all_coders {
             return Ok(CoderSet::union(independent_coders(all)));
@@ -127,10 +127,10 @@ impl CoderSet {
             return Ok(CoderSet::default_for(project, all));
         }
         if let Some(unknown) = named.iter().find(|c| !known.contains(c.as_str())) {
-            return Err(format!(
+            return Err(crate::Error::usage(format!(
                 "no codings by coder `{unknown}` (coders: {})",
                 known.iter().copied().collect::<Vec<_>>().join(", ")
-            ));
+            )));
         }
         // `consensus` alone: the pair reconciled in the Disagreements view; with other names:
         // the consensus of those.
@@ -143,7 +143,9 @@ impl CoderSet {
             others.sort();
             others.dedup();
             if others.len() < 2 {
-                return Err("a consensus needs two coders with codings".into());
+                return Err(crate::Error::usage(
+                    "a consensus needs two coders with codings",
+                ));
             }
             return Ok(CoderSet::consensus(project, all, others));
         }

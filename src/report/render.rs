@@ -602,7 +602,7 @@ pub fn themes(
     interviews: usize,
     cap: &Caption,
     format: Format,
-) -> Result<String, String> {
+) -> crate::Result<String> {
     let src = &survey.source;
     let value =
         |e: &FigureEvidence| format!("{}{}", e.value, if e.unit == "percent" { "%" } else { "" });
@@ -621,7 +621,9 @@ pub fn themes(
             serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
         }
         Format::Svg => {
-            return Err("themes have no chart; use --format md, csv, json or table".into())
+            return Err(crate::Error::usage(
+                "themes have no chart; use --format md, csv, json or table",
+            ))
         }
         Format::Csv => {
             let header = strings(&[

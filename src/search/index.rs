@@ -26,6 +26,23 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+/// Why an index on disk could not be used (and was rebuilt), as the rebuild message says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Unusable {
+    #[error("there was none")]
+    Missing,
+    #[error("its metadata is unreadable")]
+    Metadata,
+    #[error("it could not be opened ({0})")]
+    Unopenable(String),
+    #[error("its schema is different")]
+    Schema,
+    #[error("it could not be read ({0})")]
+    Unreadable(String),
+    #[error("it is damaged{}", .0.as_ref().map(|e| format!(" ({e})")).unwrap_or_default())]
+    Damaged(Option<String>),
+}
+
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 6; // 6: a document's line
 
@@ -268,7 +285,7 @@ impl SearchIndex {
                 drop(idx);
                 (Self::create(root, &dir)?, Some(why))
             }
-            Err(why) => (Self::create(root, &dir)?, Some(why)),
+            Err(why) => (Self::create(root, &dir)?, Some(why.to_string())),
         };
         // Without a loaded project, only its outline is read here; `sync` then reads the
         // transcripts of the interviews to index one at a time.
@@ -290,39 +307,39 @@ impl SearchIndex {
         Ok((idx, freshness))
     }
 
-    fn open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, String> {
+    fn open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, Unusable> {
         // tantivy can panic on damaged files (arithmetic on garbage lengths); a damaged cache
         // must only cost a rebuild, so a panic here is caught, silently, and reported as such.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let result = std::panic::catch_unwind(|| Self::try_open_existing(root, dir));
         std::panic::set_hook(previous);
-        result.unwrap_or_else(|_| Err("it is damaged".into()))
+        result.unwrap_or_else(|_| Err(Unusable::Damaged(None)))
     }
 
-    fn try_open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, String> {
+    fn try_open_existing(root: &Path, dir: &Path) -> std::result::Result<SearchIndex, Unusable> {
         if !dir.join(META_FILE).is_file() {
-            return Err("there was none".into());
+            return Err(Unusable::Missing);
         }
         let meta: Meta = std::fs::read(dir.join(META_FILE))
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or("its metadata is unreadable")?;
+            .ok_or(Unusable::Metadata)?;
         let index = CacheDirectory::open(dir)
             .map_err(tantivy::TantivyError::from)
             .and_then(Index::open)
-            .map_err(|e| format!("it could not be opened ({e})"))?;
+            .map_err(|e| Unusable::Unopenable(e.to_string()))?;
         let (schema, f) = schema();
         if index.schema() != schema {
-            return Err("its schema is different".into());
+            return Err(Unusable::Schema);
         }
         let (index, reader, analysed) =
-            ready(index).map_err(|e| format!("it could not be read ({e})"))?;
+            ready(index).map_err(|e| Unusable::Unreadable(e.to_string()))?;
         // Touch every segment once, so that a damaged file is found now rather than mid-query.
         let searcher = reader.searcher();
         searcher
             .search(&AllQuery, &Count)
-            .map_err(|e| format!("it is damaged ({e})"))?;
+            .map_err(|e| Unusable::Damaged(Some(e.to_string())))?;
         Ok(SearchIndex {
             root: root.to_path_buf(),
             dir: dir.to_path_buf(),

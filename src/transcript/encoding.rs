@@ -115,11 +115,6 @@ fn decode_legacy_cyrillic(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         .map(|s| s.1)
         .unwrap_or(f64::MIN);
 
-    if std::env::var_os("INTERCODE_DEBUG_ENCODING").is_some() {
-        for (e, sc, _) in &scored {
-            eprintln!("{}: {sc:.3}", e.name());
-        }
-    }
     let confident = *best >= 0.6 && (*best - rival) >= 0.15;
     if !confident {
         let name = if CYRILLIC_CANDIDATES.contains(&guess) {

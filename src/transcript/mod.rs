@@ -25,6 +25,7 @@ pub mod align;
 pub mod cuetext;
 pub mod document;
 pub mod encoding;
+pub mod motion;
 pub mod speaker;
 pub mod srt;
 pub mod webvtt;
@@ -260,6 +261,18 @@ impl Transcript {
             left -= 1;
         }
         (b0 + i).min(self.text.len())
+    }
+
+    /// Code point offset of byte offset `byte` (clamped to the text; a byte inside a
+    /// character counts as that character's start).
+    pub fn char_offset(&self, byte: usize) -> usize {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let i = self.starts.partition_point(|(_, b)| *b <= byte);
+        let (c0, b0) = if i == 0 { (0, 0) } else { self.starts[i - 1] };
+        c0 + char_count(&self.text[b0..byte])
     }
 
     /// The text between two code point offsets (clamped to the text).

@@ -19,7 +19,7 @@ impl App {
     /// never written over it, and the view shows what is on disk.
     pub(crate) fn edit_codebook(
         &mut self,
-        f: impl FnOnce(&mut Codebook) -> Result<String, String>,
+        f: impl FnOnce(&mut Codebook) -> Result<String, crate::codebook::EditError>,
     ) {
         let mut msg = String::new();
         let r = crate::ops::edit_codebook(&self.root, self.project.codebook.as_ref(), |cb| {

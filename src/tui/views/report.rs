@@ -116,7 +116,7 @@ impl App {
                         ),
                     ]
                 }
-                Err(e) => vec![e],
+                Err(e) => vec![e.to_string()],
             },
             _ => vec![" needs two coders with codings".to_string()],
         };

@@ -3,7 +3,7 @@
 //! are in `coding`, drawing in `draw`.
 
 use crate::codings::{self, Coding};
-use crate::transcript::Transcript;
+use crate::transcript::{motion, Transcript};
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
 use crate::tui::layout::{self, Layout, RowKind};
@@ -12,7 +12,7 @@ use crate::tui::views::View;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use std::ops::Range;
-use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+use unicode_segmentation::UnicodeSegmentation;
 
 mod coding;
 mod draw;
@@ -32,39 +32,6 @@ pub struct TranscriptState {
     /// Screen rows of the transcript area at the last draw (for mouse and paging).
     pub area: ratatui::layout::Rect,
     pub drag_from: Option<usize>,
-}
-
-pub(crate) fn next_boundary(text: &str, byte: usize) -> usize {
-    let mut c = GraphemeCursor::new(byte, text.len(), true);
-    c.next_boundary(text, 0)
-        .ok()
-        .flatten()
-        .unwrap_or(text.len())
-}
-
-pub(crate) fn prev_boundary(text: &str, byte: usize) -> usize {
-    let mut c = GraphemeCursor::new(byte, text.len(), true);
-    c.prev_boundary(text, 0).ok().flatten().unwrap_or(0)
-}
-
-/// Code points of `text[..byte]` (for a byte offset from the grapheme helpers).
-pub(crate) fn cp_of(t: &Transcript, byte: usize) -> usize {
-    // Find the segment by bytes, then count inside it.
-    let text = t.text();
-    let byte = byte.min(text.len());
-    let mut lo = 0;
-    let mut hi = t.segments.len();
-    while lo + 1 < hi {
-        let mid = (lo + hi) / 2;
-        if t.byte_offset(t.segment_span(mid).start) <= byte {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let seg_cp = t.segment_span(lo).start;
-    let seg_byte = t.byte_offset(seg_cp);
-    seg_cp + text[seg_byte..byte].chars().count()
 }
 
 /// Columns of the coding gutter left of the transcript text.
@@ -273,7 +240,7 @@ impl App {
         match ts.anchor {
             Some(a) => {
                 let (lo, hi) = (a.min(ts.cursor), a.max(ts.cursor));
-                let end = cp_of(t, next_boundary(t.text(), t.byte_offset(hi)));
+                let end = motion::next_grapheme(t, hi);
                 Some(lo..end.max(lo + 1).min(t.char_len()))
             }
             None => t.segment_at(ts.cursor).map(|s| t.segment_span(s)),
@@ -297,38 +264,15 @@ impl App {
             .as_ref()
             .map_or(10, |t| (t.area.height as usize).saturating_sub(2).max(1));
         match a {
-            Left => self.move_cursor(|t, c| cp_of(t, prev_boundary(t.text(), t.byte_offset(c)))),
-            Right => self.move_cursor(|t, c| cp_of(t, next_boundary(t.text(), t.byte_offset(c)))),
+            Left => self.move_cursor(motion::prev_grapheme),
+            Right => self.move_cursor(motion::next_grapheme),
             // While selecting, a word step extends to the end of the next word, so `v w w`
             // selects two whole words; otherwise it goes to the next word's start.
-            WordNext if self.transcript.as_ref().is_some_and(|t| t.anchor.is_some()) => self
-                .move_cursor(|t, c| {
-                    let text = t.text();
-                    let from = next_boundary(text, t.byte_offset(c));
-                    text[from..]
-                        .split_word_bound_indices()
-                        .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
-                        .map_or(c, |(i, w)| {
-                            cp_of(t, prev_boundary(text, from + i + w.len()))
-                        })
-                }),
-            WordNext => self.move_cursor(|t, c| {
-                let b = t.byte_offset(c);
-                let text = t.text();
-                text[b..]
-                    .split_word_bound_indices()
-                    .skip(1)
-                    .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
-                    .map_or(c, |(i, _)| cp_of(t, b + i))
-            }),
-            WordPrev => self.move_cursor(|t, c| {
-                let b = t.byte_offset(c);
-                t.text()[..b]
-                    .split_word_bound_indices()
-                    .rev()
-                    .find(|(_, w)| w.chars().next().is_some_and(char::is_alphanumeric))
-                    .map_or(0, |(i, _)| cp_of(t, i))
-            }),
+            WordNext if self.transcript.as_ref().is_some_and(|t| t.anchor.is_some()) => {
+                self.move_cursor(motion::next_word_end)
+            }
+            WordNext => self.move_cursor(motion::next_word),
+            WordPrev => self.move_cursor(motion::prev_word),
             Down => self.move_cursor(|t, c| {
                 t.segment_at(c)
                     .filter(|s| s + 1 < t.segments.len())
@@ -395,7 +339,7 @@ impl App {
                     return;
                 };
                 let span = t.segment_span(s);
-                let end = cp_of(t, prev_boundary(t.text(), t.byte_offset(span.end)));
+                let end = motion::prev_grapheme(t, span.end);
                 let ts = self.transcript.as_mut().expect("open");
                 ts.anchor = Some(span.start);
                 ts.cursor = end.max(span.start);
