@@ -7,6 +7,10 @@
 //! What is left out, and said: drifted codings (the transcript changed under them; they are
 //! never quoted or counted until re-anchored) and codings that lie wholly on interviewers'
 //! turns (a question is not evidence).
+//!
+//! (Over 900 lines on purpose: the joining of codings into passages, the consensus and the
+//! words and co-occurrences computed in the same pass must be read together; split, a reader
+//! could change one count without seeing the others it must agree with.)
 
 use super::settings::Settings;
 use crate::agreement::CONSENSUS;
