@@ -5,6 +5,8 @@
 //! ([`crate::txn`]): no session writes over a newer version of a file, and a crash leaves the
 //! change wholly done or wholly undone.
 
+pub mod refi_import;
+
 use crate::codebook::{Codebook, Survey};
 use crate::codings::{self, Recode};
 use crate::error::{Error, Problem, Result};
