@@ -671,7 +671,7 @@ fn a_passage_counts_once_whatever_its_languages_and_coders() {
     // The TUI's codebook view shows the same number, and says whose codings it counts.
     let mut app = intercode::tui::App::new(&d, "a", false).unwrap();
     app.ensure_report();
-    let data = app.report_cache.as_ref().unwrap();
+    let data = app.report_view.data.as_ref().unwrap();
     let row = data
         .everyone
         .iter()

@@ -437,10 +437,10 @@ fn report_view_counts_codings_beside_survey_figures() {
         .filter(|l| l.chars().take(70).collect::<String>().contains("/6)"))
         .count();
     assert!(code_rows > 10, "the code list is not blank: {s}");
-    let bottom = ui.app.report_scroll;
+    let bottom = ui.app.report_view.scroll;
     assert!(bottom > 0 && bottom < 200, "{bottom}");
     ui.keys("k");
-    assert_eq!(ui.app.report_scroll, bottom - 1);
+    assert_eq!(ui.app.report_view.scroll, bottom - 1);
 }
 
 #[test]
@@ -461,15 +461,15 @@ fn suggestions_are_accepted_or_rejected_one_by_one() {
     let (_t, dir) = sample();
     let mut ui = Ui::new(&dir, "tester", 120, 30, false);
     ui.keys("6");
-    let n = ui.app.suggestions.len();
+    let n = ui.app.suggestions_view.list.len();
     assert!(n > 10);
     assert!(ui
         .screen()
         .contains("suggestion(s) from the codebook's rules"));
     ui.keys("d");
-    assert_eq!(ui.app.suggestions.len(), n - 1);
+    assert_eq!(ui.app.suggestions_view.list.len(), n - 1);
     ui.key(KeyCode::Enter);
-    assert_eq!(ui.app.suggestions.len(), n - 2);
+    assert_eq!(ui.app.suggestions_view.list.len(), n - 2);
     let all = intercode::codings::load_all(&dir, Some("tester"));
     assert_eq!(all.len(), 1);
     assert_eq!(
@@ -507,17 +507,17 @@ fn disagreements_are_walked_into_a_consensus_coder() {
     let mut ui = Ui::new(&dir, "tester", 120, 30, false);
     ui.keys("7");
     assert_eq!(ui.app.view, View::Disagreements);
-    assert_eq!(ui.app.compared, ["ana", "boris"]);
-    let n = ui.app.disputes.len();
+    assert_eq!(ui.app.disputes_view.compared, ["ana", "boris"]);
+    let n = ui.app.disputes_view.list.len();
     assert!(n > 20, "the sample coders disagree on some passages: {n}");
     let s = ui.screen();
     assert!(
         s.contains("ana vs boris") && s.contains("< take ana"),
         "{s}"
     );
-    let first = ui.app.disputes[0].clone();
+    let first = ui.app.disputes_view.list[0].clone();
     ui.keys("<");
-    assert_eq!(ui.app.disputes.len(), n - 1, "{}", ui.app.status);
+    assert_eq!(ui.app.disputes_view.list.len(), n - 1, "{}", ui.app.status);
     assert!(ui.screen().contains("took ana"), "{}", ui.screen());
     let consensus = intercode::codings::load_all(&dir, Some("consensus"));
     let codes: Vec<String> = consensus.iter().map(|(_, c)| c.code.to_string()).collect();
@@ -531,12 +531,12 @@ fn disagreements_are_walked_into_a_consensus_coder() {
     assert!(ui.screen().contains("took both"), "{}", ui.screen());
     ui.keys("0");
     assert!(ui.screen().contains("took neither"), "{}", ui.screen());
-    assert_eq!(ui.app.disputes.len(), n - 3);
+    assert_eq!(ui.app.disputes_view.list.len(), n - 3);
     // Decisions survive a restart: decided passages are not offered again.
     let mut again = Ui::new(&dir, "tester", 120, 30, false);
     again.keys("7");
     assert_eq!(
-        again.app.disputes.len(),
+        again.app.disputes_view.list.len(),
         n - 3,
         "every decision is remembered, `neither` too"
     );

@@ -2,14 +2,11 @@
 //! becomes a change of state here, in one place (`handle_event` -> `act` -> the view's
 //! action in `views/`). Drawing (in `draw` and each view) only reads the state.
 
-use crate::autocode::Suggestion;
 use crate::codings::{self, store::Session, AllCodings, Coding};
 use crate::project::Project;
 use crate::tui::keymap::{Action, Keymap};
 use crate::tui::popups::Overlay;
-use crate::tui::views::{
-    report::ReportData, search::SearchState, transcript::TranscriptState, View,
-};
+use crate::tui::views::{search::SearchState, transcript::TranscriptState, View};
 use crate::tui::worker::Worker;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -38,18 +35,13 @@ pub struct App {
     pub view: View,
     pub overlay: Option<Overlay>,
     pub keymap: Keymap,
-    pub list_selected: usize,
+    pub interviews_view: crate::tui::views::interviews::InterviewsState,
     pub transcript: Option<TranscriptState>,
     pub show_others: bool,
     pub search: SearchState,
-    pub codebook_selected: usize,
-    pub suggestions: Vec<Suggestion>,
-    pub suggestions_selected: usize,
-    pub report_all_coders: bool,
-    pub report_scroll: usize,
-    /// How far the report view's longest panel can scroll, found by the last draw: `j` stops
-    /// there instead of counting on past every panel's end.
-    pub report_scroll_max: usize,
+    pub codebook_view: crate::tui::views::codebook::CodebookState,
+    pub suggestions_view: crate::tui::views::suggestions::SuggestionsState,
+    pub report_view: crate::tui::views::report::ReportState,
     pub status: String,
     pub saved: bool,
     pub index_state: crate::tui::worker_replies::IndexState,
@@ -57,11 +49,8 @@ pub struct App {
     pub color: bool,
     pub quit: bool,
     pub search_limit: usize,
-    /// The two coders compared in the disagreements view, and what is left to decide.
-    pub compared: Vec<String>,
-    pub disputes: Vec<crate::agreement::Disagreement>,
-    pub disputes_selected: usize,
-    pub help_scroll: usize,
+    pub disputes_view: crate::tui::views::disagreements::DisputesState,
+    pub help_view: crate::tui::popups::HelpState,
     /// The full project, while it is being read behind the outline.
     pub loading: Option<Loading>,
     /// A transcript asked for while the transcripts were still being read.
@@ -70,8 +59,6 @@ pub struct App {
     pub on_demand: bool,
     /// Interviews whose transcripts are in memory, least recently opened first.
     pub recent: std::collections::VecDeque<String>,
-    /// Counts for the report and codebook views, computed once per change, not per frame.
-    pub report_cache: Option<ReportData>,
     /// The size and modification time of the codebook and survey files when last read, to
     /// notice another session's changes.
     shared_stamp: Option<Vec<Option<(u64, std::time::SystemTime)>>>,
@@ -153,16 +140,13 @@ impl App {
             view: View::Interviews,
             overlay: None,
             keymap,
-            list_selected: 0,
+            interviews_view: Default::default(),
             transcript: None,
             show_others: false,
             search: SearchState::default(),
-            codebook_selected: 0,
-            suggestions: Vec::new(),
-            suggestions_selected: 0,
-            report_all_coders: false,
-            report_scroll: 0,
-            report_scroll_max: usize::MAX,
+            codebook_view: Default::default(),
+            suggestions_view: Default::default(),
+            report_view: Default::default(),
             status: if status.is_empty() {
                 "press ? for help".into()
             } else {
@@ -178,15 +162,12 @@ impl App {
             color,
             quit: false,
             search_limit: 500,
-            compared: Vec::new(),
-            disputes: Vec::new(),
-            disputes_selected: 0,
-            help_scroll: 0,
+            disputes_view: Default::default(),
+            help_view: Default::default(),
             loading,
             pending_open: None,
             on_demand,
             recent: Default::default(),
-            report_cache: None,
             shared_stamp: None,
             shared_checked: std::time::Instant::now(),
         })
@@ -236,7 +217,7 @@ impl App {
         }
         if changed {
             self.project.codebook = Some(cb);
-            self.report_cache = None;
+            self.report_view.data = None;
             self.set_status("the codebook changed on disk (another session); reloaded");
         }
         changed
@@ -325,10 +306,10 @@ impl App {
         if matches!(v, View::Suggestions | View::Disagreements) && self.still_loading() {
             return;
         }
-        if v == View::Suggestions && self.suggestions.is_empty() {
+        if v == View::Suggestions && self.suggestions_view.list.is_empty() {
             self.refresh_suggestions();
         }
-        if v == View::Disagreements && self.compared.is_empty() {
+        if v == View::Disagreements && self.disputes_view.compared.is_empty() {
             self.refresh_disputes();
         }
         self.view = v;
@@ -343,7 +324,7 @@ impl App {
     }
 
     pub(crate) fn after_change(&mut self, interview: &str, result: crate::Result<String>) {
-        self.report_cache = None;
+        self.report_view.data = None;
         match result {
             Ok(msg) => {
                 self.saved = true;
@@ -370,7 +351,7 @@ impl App {
                 if e.survey.is_some() {
                     self.project.survey = e.survey;
                 }
-                self.report_cache = None;
+                self.report_view.data = None;
                 self.set_status(if e.was_newer {
                     format!("{msg} (the codebook had changed on disk; your edit was applied to the newer version)")
                 } else {
@@ -397,7 +378,7 @@ impl App {
                 self.others.files.push(f);
             }
         }
-        self.report_cache = None;
+        self.report_view.data = None;
     }
 
     /// Codings for counts: yours, or everyone's.

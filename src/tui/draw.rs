@@ -35,8 +35,8 @@ impl App {
         match self.view {
             View::Report | View::Codebook => {
                 self.ensure_report();
-                self.report_scroll_max = self.report_scroll_limit(body);
-                self.report_scroll = self.report_scroll.min(self.report_scroll_max);
+                self.report_view.scroll_max = self.report_scroll_limit(body);
+                self.report_view.scroll = self.report_view.scroll.min(self.report_view.scroll_max);
             }
             View::Transcript => {
                 if let Some(ts) = self.transcript.as_mut() {

@@ -101,7 +101,7 @@ impl App {
                 full.codebook = self.project.codebook.take().or(full.codebook);
                 self.project = full;
                 self.loading = None;
-                self.report_cache = None;
+                self.report_view.data = None;
                 let all = self.all_codings(true);
                 let errors = problems
                     .iter()

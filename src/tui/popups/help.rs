@@ -36,7 +36,8 @@ impl App {
         let cols = if inner.width >= 100 { 2 } else { 1 };
         let per_col = (lines.len().div_ceil(cols)).max(1);
         let scroll = self
-            .help_scroll
+            .help_view
+            .scroll
             .min(per_col.saturating_sub(inner.height as usize));
         let areas = Split::horizontal(vec![Constraint::Ratio(1, cols as u32); cols]).split(inner);
         for (k, col_area) in areas.iter().enumerate() {

@@ -37,21 +37,28 @@ pub enum Overlay {
         input: String,
     },
 }
+/// The help popup's state.
+#[derive(Debug, Clone, Default)]
+pub struct HelpState {
+    pub scroll: usize,
+}
+
 impl App {
     pub(crate) fn overlay_key(&mut self, overlay: Overlay, k: KeyEvent) {
         match overlay {
             Overlay::Help => match k.code {
                 KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                    self.help_scroll += if k.code == KeyCode::PageDown { 10 } else { 1 };
+                    self.help_view.scroll += if k.code == KeyCode::PageDown { 10 } else { 1 };
                     self.overlay = Some(Overlay::Help);
                 }
                 KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                    self.help_scroll = self
-                        .help_scroll
+                    self.help_view.scroll = self
+                        .help_view
+                        .scroll
                         .saturating_sub(if k.code == KeyCode::PageUp { 10 } else { 1 });
                     self.overlay = Some(Overlay::Help);
                 }
-                _ => self.help_scroll = 0, // any other key closes the help
+                _ => self.help_view.scroll = 0, // any other key closes the help
             },
             Overlay::Picker {
                 mut query,

@@ -13,6 +13,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// The Codebook view's state.
+#[derive(Debug, Clone, Default)]
+pub struct CodebookState {
+    pub selected: usize,
+}
+
 impl App {
     /// Applies a codebook edit to the codebook as it is on disk now (another session may
     /// have changed it since this one read it): the edit is re-applied to the newer version,
@@ -55,16 +61,19 @@ impl App {
         let codes: Vec<String> = cb.walk().iter().map(|r| r.code.id.clone()).collect();
         let n = codes.len();
         let sel = codes
-            .get(self.codebook_selected)
+            .get(self.codebook_view.selected)
             .cloned()
             .unwrap_or_default();
         match a {
-            Action::Up => self.codebook_selected = self.codebook_selected.saturating_sub(1),
-            Action::Down => {
-                self.codebook_selected = (self.codebook_selected + 1).min(n.saturating_sub(1))
+            Action::Up => {
+                self.codebook_view.selected = self.codebook_view.selected.saturating_sub(1)
             }
-            Action::Top => self.codebook_selected = 0,
-            Action::Bottom => self.codebook_selected = n.saturating_sub(1),
+            Action::Down => {
+                self.codebook_view.selected =
+                    (self.codebook_view.selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Top => self.codebook_view.selected = 0,
+            Action::Bottom => self.codebook_view.selected = n.saturating_sub(1),
             Action::Add => {
                 self.overlay = Some(Overlay::Prompt {
                     kind: PromptKind::AddCode(sel.clone()),
@@ -108,13 +117,17 @@ impl App {
         let [left, right] =
             Split::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
         let empty = Vec::new();
-        let counts = self.report_cache.as_ref().map_or(&empty, |r| &r.everyone);
+        let counts = self
+            .report_view
+            .data
+            .as_ref()
+            .map_or(&empty, |r| &r.everyone);
         let walk = cb.walk();
         let mut lines = Vec::new();
         for (i, (r, c)) in walk.iter().zip(counts).enumerate() {
             let name = r.code.name.get("en").cloned().unwrap_or_default();
             let mut style = Style::default();
-            if i == self.codebook_selected {
+            if i == self.codebook_view.selected {
                 style = style.add_modifier(Modifier::REVERSED);
             }
             lines.push(Line::from(vec![
@@ -133,12 +146,14 @@ impl App {
             ]));
         }
         let skip = self
-            .codebook_selected
+            .codebook_view
+            .selected
             .saturating_sub((left.height as usize).saturating_sub(3));
         let block = Block::default().borders(Borders::ALL).title(format!(
             " codes · passages of {} · a r M + ",
             inert(
-                self.report_cache
+                self.report_view
+                    .data
                     .as_ref()
                     .map_or("", |r| r.everyone_short.as_str())
             )
@@ -147,7 +162,7 @@ impl App {
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).block(block),
             left,
         );
-        if let Some(r) = walk.get(self.codebook_selected) {
+        if let Some(r) = walk.get(self.codebook_view.selected) {
             let c = r.code;
             let mut text = vec![Line::styled(inert(&c.id).into_owned(), self.accent())];
             for (l, n) in &c.name {

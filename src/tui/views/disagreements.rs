@@ -11,6 +11,15 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+/// The Disagreements view's state.
+#[derive(Debug, Clone, Default)]
+pub struct DisputesState {
+    /// The two coders compared, and what is left to decide between them.
+    pub compared: Vec<String>,
+    pub list: Vec<crate::agreement::Disagreement>,
+    pub selected: usize,
+}
+
 impl App {
     /// Compares the first two coders (other than the consensus coder) and lists the segments
     /// they disagree on that the consensus coder has not decided yet.
@@ -22,21 +31,29 @@ impl App {
             self.set_status("disagreements need two coders with codings");
             return;
         }
-        self.compared = coders;
+        self.disputes_view.compared = coders;
         let decided = crate::agreement::decided(&self.root);
-        self.disputes =
-            crate::agreement::disagreements(&self.whole_project(), &all, &self.compared)
-                .into_iter()
-                .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
-                .collect();
-        self.disputes_selected = 0;
+        self.disputes_view.list = crate::agreement::disagreements(
+            &self.whole_project(),
+            &all,
+            &self.disputes_view.compared,
+        )
+        .into_iter()
+        .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+        .collect();
+        self.disputes_view.selected = 0;
     }
 
     /// Records a decision on the selected dispute into the consensus coder: the chosen
     /// coders' codings on that segment (an empty choice is recorded too, as a marker coding
     /// is not possible without a code: it is simply dropped from the list).
     pub(crate) fn decide(&mut self, decision: Decision) {
-        let Some(d) = self.disputes.get(self.disputes_selected).cloned() else {
+        let Some(d) = self
+            .disputes_view
+            .list
+            .get(self.disputes_view.selected)
+            .cloned()
+        else {
             return;
         };
         self.ensure_loaded(&d.interview);
@@ -45,7 +62,7 @@ impl App {
             &self.root,
             &self.project,
             &all,
-            &self.compared,
+            &self.disputes_view.compared,
             &d,
             decision,
         ) {
@@ -57,10 +74,11 @@ impl App {
         };
         // The consensus coder's file changed on disk: the counts must show it.
         self.reload_codings();
-        self.disputes.remove(self.disputes_selected);
-        self.disputes_selected = self
-            .disputes_selected
-            .min(self.disputes.len().saturating_sub(1));
+        self.disputes_view.list.remove(self.disputes_view.selected);
+        self.disputes_view.selected = self
+            .disputes_view
+            .selected
+            .min(self.disputes_view.list.len().saturating_sub(1));
         self.set_status(format!(
             "{} {} seg {}: took {} ({} coding(s) to {CONSENSUS}), saved",
             d.interview, d.lang, d.segment, done.took, done.codings
@@ -68,18 +86,26 @@ impl App {
     }
 
     pub(crate) fn disagreements_action(&mut self, a: Action) {
-        let n = self.disputes.len();
+        let n = self.disputes_view.list.len();
         match a {
-            Action::Up => self.disputes_selected = self.disputes_selected.saturating_sub(1),
+            Action::Up => {
+                self.disputes_view.selected = self.disputes_view.selected.saturating_sub(1)
+            }
             Action::Down => {
-                self.disputes_selected = (self.disputes_selected + 1).min(n.saturating_sub(1))
+                self.disputes_view.selected =
+                    (self.disputes_view.selected + 1).min(n.saturating_sub(1))
             }
             Action::TakeFirst => self.decide(Decision::First),
             Action::TakeSecond => self.decide(Decision::Second),
             Action::TakeBoth => self.decide(Decision::Both),
             Action::TakeNeither => self.decide(Decision::Neither),
             Action::Open => {
-                if let Some(d) = self.disputes.get(self.disputes_selected).cloned() {
+                if let Some(d) = self
+                    .disputes_view
+                    .list
+                    .get(self.disputes_view.selected)
+                    .cloned()
+                {
                     self.ensure_loaded(&d.interview);
                     let Some(t) = self
                         .project
@@ -100,13 +126,13 @@ impl App {
     }
 
     pub(crate) fn draw_disagreements(&self, f: &mut Frame, area: Rect) {
-        let (a, b) = match self.compared.as_slice() {
+        let (a, b) = match self.disputes_view.compared.as_slice() {
             [a, b, ..] => (a.as_str(), b.as_str()),
             _ => ("-", "-"),
         };
         let block = Block::default().borders(Borders::ALL).title(format!(
             " {} disputed passage(s): {} vs {} · < take {} · > take {} · = both · 0 neither · Enter view ",
-            self.disputes.len(),
+            self.disputes_view.list.len(),
             inert(a),
             inert(b),
             inert(a),
@@ -117,12 +143,20 @@ impl App {
         let per = 4usize;
         let visible = (inner.height as usize / per).max(1);
         let skip = self
-            .disputes_selected
+            .disputes_view
+            .selected
             .saturating_sub(visible.saturating_sub(1));
         let w = inner.width.saturating_sub(4) as usize;
         let mut lines = Vec::new();
-        for (k, d) in self.disputes.iter().enumerate().skip(skip).take(visible) {
-            let style = if k == self.disputes_selected {
+        for (k, d) in self
+            .disputes_view
+            .list
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(visible)
+        {
+            let style = if k == self.disputes_view.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()
@@ -153,8 +187,8 @@ impl App {
                 ));
             }
         }
-        if self.disputes.is_empty() {
-            lines.push(Line::raw(if self.compared.len() < 2 {
+        if self.disputes_view.list.is_empty() {
+            lines.push(Line::raw(if self.disputes_view.compared.len() < 2 {
                 "Two coders with codings are needed."
             } else {
                 "No disputed passages left."

@@ -10,18 +10,29 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+/// The Interviews view's state.
+#[derive(Debug, Clone, Default)]
+pub struct InterviewsState {
+    pub selected: usize,
+}
+
 impl App {
     pub(crate) fn list_action(&mut self, a: Action) {
         let n = self.project.interviews.len();
         match a {
-            Action::Up => self.list_selected = self.list_selected.saturating_sub(1),
-            Action::Down => self.list_selected = (self.list_selected + 1).min(n.saturating_sub(1)),
-            Action::Top => self.list_selected = 0,
-            Action::Bottom => self.list_selected = n.saturating_sub(1),
+            Action::Up => {
+                self.interviews_view.selected = self.interviews_view.selected.saturating_sub(1)
+            }
+            Action::Down => {
+                self.interviews_view.selected =
+                    (self.interviews_view.selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Top => self.interviews_view.selected = 0,
+            Action::Bottom => self.interviews_view.selected = n.saturating_sub(1),
             Action::Open => {
                 if let Some(id) = self
                     .interview_ids()
-                    .get(self.list_selected)
+                    .get(self.interviews_view.selected)
                     .map(|s| s.to_string())
                 {
                     if let Some(lang) = self.default_lang(&id) {
@@ -44,7 +55,8 @@ impl App {
         // Only the rows that fit are formatted: a project of 10,000 interviews would
         // otherwise format 10,000 lines on every frame.
         let skip = self
-            .list_selected
+            .interviews_view
+            .selected
             .saturating_sub((area.height as usize).saturating_sub(3));
         let rows = area.height as usize;
         for (k, (id, i)) in self
@@ -75,7 +87,7 @@ impl App {
                 n,
                 inert(&attrs.join(", "))
             );
-            let style = if k == self.list_selected {
+            let style = if k == self.interviews_view.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()

@@ -31,6 +31,29 @@ pub struct ReportData {
     /// The agreement panel's lines.
     pub agreement: Vec<String>,
 }
+/// The Report view's state.
+#[derive(Debug, Clone)]
+pub struct ReportState {
+    /// Count every coder's codings (`A`), not only yours.
+    pub all_coders: bool,
+    pub scroll: usize,
+    /// How far the longest panel can scroll at the last screen size: `j` stops there.
+    pub scroll_max: usize,
+    /// Counts for the report and codebook views, computed once per change, not per frame.
+    pub data: Option<ReportData>,
+}
+
+impl Default for ReportState {
+    fn default() -> Self {
+        ReportState {
+            all_coders: false,
+            scroll: 0,
+            scroll_max: usize::MAX,
+            data: None,
+        }
+    }
+}
+
 /// The report's code panel and survey panel in the view's `area`.
 fn report_panels(area: Rect) -> (Rect, Rect) {
     let [left, right] =
@@ -58,7 +81,7 @@ fn themes_scroll_limit(lines: &[Line], themes: Rect) -> usize {
 impl App {
     /// Computes the report views' data if a change made it stale.
     pub fn ensure_report(&mut self) {
-        if self.report_cache.is_some() {
+        if self.report_view.data.is_some() {
             return;
         }
         let Some(cb) = &self.project.codebook else {
@@ -72,7 +95,7 @@ impl App {
         let mine = crate::report::CoderSet::union(vec![self.coder.clone()]);
         let everyone_an =
             crate::report::analyse(&project, &everyone, &default_set, None, &settings);
-        let shown_an = if self.report_all_coders {
+        let shown_an = if self.report_view.all_coders {
             None
         } else {
             Some(crate::report::analyse(
@@ -133,7 +156,7 @@ impl App {
             agreement,
         };
         drop(project);
-        self.report_cache = Some(data);
+        self.report_view.data = Some(data);
     }
 
     /// The survey panel's lines: each theme, then its figures with their evidence.
@@ -161,7 +184,7 @@ impl App {
 
     /// How far `j` may scroll the report in `area`: until the longer panel's last page.
     pub(crate) fn report_scroll_limit(&self, area: Rect) -> usize {
-        let Some(data) = &self.report_cache else {
+        let Some(data) = &self.report_view.data else {
             return 0;
         };
         let (left, themes) = report_panels(area);
@@ -175,14 +198,15 @@ impl App {
     pub(crate) fn report_action(&mut self, a: Action) {
         match a {
             Action::AllCoders => {
-                self.report_all_coders = !self.report_all_coders;
-                self.report_cache = None;
+                self.report_view.all_coders = !self.report_view.all_coders;
+                self.report_view.data = None;
             }
             Action::Down => {
-                self.report_scroll = (self.report_scroll + 1).min(self.report_scroll_max)
+                self.report_view.scroll =
+                    (self.report_view.scroll + 1).min(self.report_view.scroll_max)
             }
-            Action::Up => self.report_scroll = self.report_scroll.saturating_sub(1),
-            Action::Top => self.report_scroll = 0,
+            Action::Up => self.report_view.scroll = self.report_view.scroll.saturating_sub(1),
+            Action::Top => self.report_view.scroll = 0,
             _ => {}
         }
     }
@@ -191,7 +215,7 @@ impl App {
         let Some(cb) = &self.project.codebook else {
             return;
         };
-        let Some(data) = &self.report_cache else {
+        let Some(data) = &self.report_view.data else {
             return;
         };
         let freq = &data.shown;
@@ -234,7 +258,7 @@ impl App {
         f.render_widget(
             Paragraph::new(lines)
                 .block(block)
-                .scroll((self.report_scroll.min(left_max) as u16, 0)),
+                .scroll((self.report_view.scroll.min(left_max) as u16, 0)),
             left,
         );
 
@@ -254,7 +278,7 @@ impl App {
             Paragraph::new(t_lines)
                 .wrap(Wrap { trim: true })
                 .block(block)
-                .scroll((self.report_scroll.min(themes_max) as u16, 0)),
+                .scroll((self.report_view.scroll.min(themes_max) as u16, 0)),
             themes,
         );
         let mut c_lines: Vec<Line> = data
@@ -280,7 +304,8 @@ impl App {
             .borders(Borders::ALL)
             .title(" agreement (by segment) · 7 lists the disagreements ");
         let lines: Vec<Line> = self
-            .report_cache
+            .report_view
+            .data
             .iter()
             .flat_map(|r| r.agreement.iter())
             .map(|l| Line::raw(inert(l).into_owned()))

@@ -1,5 +1,6 @@
 //! The Suggestions view: rule-based suggestions not yet accepted or rejected.
 
+use crate::autocode::Suggestion;
 use crate::autocode::{self};
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
@@ -9,6 +10,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
+
+/// The Suggestions view's state: the open suggestions and the highlighted one.
+#[derive(Debug, Clone, Default)]
+pub struct SuggestionsState {
+    pub list: Vec<Suggestion>,
+    pub selected: usize,
+}
 
 impl App {
     pub fn refresh_suggestions(&mut self) {
@@ -27,32 +35,35 @@ impl App {
                     autocode::suggest(&self.whole_project(), &rules),
                     mine,
                 );
-                self.suggestions = pending.open().cloned().collect();
-                self.suggestions_selected = 0;
+                self.suggestions_view.list = pending.open().cloned().collect();
+                self.suggestions_view.selected = 0;
             }
             Err(e) => self.set_status(e.to_string()),
         }
     }
 
     pub(crate) fn suggestions_action(&mut self, a: Action) {
-        let n = self.suggestions.len();
+        let n = self.suggestions_view.list.len();
         match a {
-            Action::Up => self.suggestions_selected = self.suggestions_selected.saturating_sub(1),
+            Action::Up => {
+                self.suggestions_view.selected = self.suggestions_view.selected.saturating_sub(1)
+            }
             Action::Down => {
-                self.suggestions_selected = (self.suggestions_selected + 1).min(n.saturating_sub(1))
+                self.suggestions_view.selected =
+                    (self.suggestions_view.selected + 1).min(n.saturating_sub(1))
             }
             Action::PageDown => {
-                self.suggestions_selected =
-                    (self.suggestions_selected + 10).min(n.saturating_sub(1))
+                self.suggestions_view.selected =
+                    (self.suggestions_view.selected + 10).min(n.saturating_sub(1))
             }
             Action::PageUp => {
-                self.suggestions_selected = self.suggestions_selected.saturating_sub(10)
+                self.suggestions_view.selected = self.suggestions_view.selected.saturating_sub(10)
             }
             Action::Open => {
-                if self.suggestions_selected >= n {
+                if self.suggestions_view.selected >= n {
                     return;
                 }
-                let s = self.suggestions[self.suggestions_selected].clone();
+                let s = self.suggestions_view.list[self.suggestions_view.selected].clone();
                 self.ensure_loaded(&s.interview);
                 let Some(session) = self.session.as_mut() else {
                     self.set_status("read-only session");
@@ -62,27 +73,34 @@ impl App {
                     .add(&self.project, s.accepted())
                     .map(|c| format!("accepted {} in {} ({}), saved", c.code, s.interview, s.lang));
                 if r.is_ok() {
-                    self.suggestions.remove(self.suggestions_selected);
+                    self.suggestions_view
+                        .list
+                        .remove(self.suggestions_view.selected);
                 }
                 self.after_change(&s.interview, r);
-                self.suggestions_selected = self
-                    .suggestions_selected
-                    .min(self.suggestions.len().saturating_sub(1));
+                self.suggestions_view.selected = self
+                    .suggestions_view
+                    .selected
+                    .min(self.suggestions_view.list.len().saturating_sub(1));
             }
-            Action::Reject if self.suggestions_selected < n => {
+            Action::Reject if self.suggestions_view.selected < n => {
                 if let Err(e) = autocode::reject(
                     &self.root,
                     &self.coder,
-                    &self.suggestions[self.suggestions_selected],
+                    &self.suggestions_view.list[self.suggestions_view.selected],
                 ) {
                     self.set_status(format!("NOT SAVED: {e}"));
                     return;
                 }
-                let s = self.suggestions.remove(self.suggestions_selected);
+                let s = self
+                    .suggestions_view
+                    .list
+                    .remove(self.suggestions_view.selected);
                 self.set_status(format!("rejected {} in {}, saved", s.code, s.interview));
-                self.suggestions_selected = self
-                    .suggestions_selected
-                    .min(self.suggestions.len().saturating_sub(1));
+                self.suggestions_view.selected = self
+                    .suggestions_view
+                    .selected
+                    .min(self.suggestions_view.list.len().saturating_sub(1));
             }
             _ => {}
         }
@@ -91,18 +109,26 @@ impl App {
     pub(crate) fn draw_suggestions(&self, f: &mut Frame, area: Rect) {
         let block = Block::default().borders(Borders::ALL).title(format!(
             " {} suggestion(s) from the codebook's rules · Enter accept · d reject ",
-            self.suggestions.len()
+            self.suggestions_view.list.len()
         ));
         let inner = block.inner(area);
         f.render_widget(block, area);
         let per = 2usize;
         let visible = (inner.height as usize / per).max(1);
         let skip = self
-            .suggestions_selected
+            .suggestions_view
+            .selected
             .saturating_sub(visible.saturating_sub(1));
         let mut lines = Vec::new();
-        for (k, s) in self.suggestions.iter().enumerate().skip(skip).take(visible) {
-            let style = if k == self.suggestions_selected {
+        for (k, s) in self
+            .suggestions_view
+            .list
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(visible)
+        {
+            let style = if k == self.suggestions_view.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
             } else {
                 Style::default()
@@ -135,7 +161,7 @@ impl App {
                 .unwrap_or_default();
             lines.push(Line::styled(format!("   {}", inert(&first)), self.dim()));
         }
-        if self.suggestions.is_empty() {
+        if self.suggestions_view.list.is_empty() {
             lines.push(Line::raw(
                 "No suggestions left: every rule match is coded or rejected.",
             ));
