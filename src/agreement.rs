@@ -357,7 +357,7 @@ pub fn agree(
 }
 
 /// A passage the coders disagree on: a segment and each coder's codes on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Disagreement {
     pub interview: String,
     pub lang: String,
@@ -440,6 +440,105 @@ pub fn disagreements(project: &Project, all: &AllCodings, coders: &[String]) -> 
     out
 }
 
+/// A disputed passage: the disagreements on a segment and on the aligned segments of the
+/// other language version, listed and decided once (a coder who coded a passage in both
+/// languages disagrees once, not twice).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisputedPassage {
+    pub interview: String,
+    /// One disagreement per language segment, in language and segment order.
+    pub parts: Vec<Disagreement>,
+}
+
+impl DisputedPassage {
+    /// Each coder's codes over the whole passage, every language.
+    pub fn codes(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for p in &self.parts {
+            for (coder, codes) in &p.codes {
+                out.entry(coder.clone())
+                    .or_default()
+                    .extend(codes.iter().cloned());
+            }
+        }
+        out.into_iter()
+            .map(|(c, s)| (c, s.into_iter().collect()))
+            .collect()
+    }
+}
+
+/// The disagreements of `coders`, a segment and the aligned segments of the other language
+/// joined into one passage (as the consensus counts them).
+pub fn disputed_passages(
+    project: &Project,
+    all: &AllCodings,
+    coders: &[String],
+) -> Vec<DisputedPassage> {
+    let ds = disagreements(project, all, coders);
+    let mut by_interview: BTreeMap<String, Vec<Disagreement>> = BTreeMap::new();
+    for d in ds {
+        by_interview.entry(d.interview.clone()).or_default().push(d);
+    }
+    let mut out = Vec::new();
+    for (id, parts) in by_interview {
+        // Union-find over this interview's parts, joined through the time alignment.
+        let mut parent: Vec<usize> = (0..parts.len()).collect();
+        fn find(p: &mut [usize], mut i: usize) -> usize {
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
+        if let Some(interview) = project.interviews.get(&id) {
+            let langs: Vec<&String> = interview.versions.keys().collect();
+            for (a, la) in langs.iter().enumerate() {
+                for lb in langs.iter().skip(a + 1) {
+                    let Some(al) = interview.alignment(la, lb) else {
+                        continue;
+                    };
+                    for i in 0..parts.len() {
+                        if &&parts[i].lang != la {
+                            continue;
+                        }
+                        let other = al.other_side(parts[i].segment);
+                        for j in 0..parts.len() {
+                            if &&parts[j].lang == lb && other.contains(&parts[j].segment) {
+                                let (x, y) = (find(&mut parent, i), find(&mut parent, j));
+                                parent[x] = y;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups: BTreeMap<usize, Vec<Disagreement>> = BTreeMap::new();
+        for (i, d) in parts.into_iter().enumerate() {
+            let root = find(&mut parent, i);
+            groups.entry(root).or_default().push(d);
+        }
+        let mut passages: Vec<DisputedPassage> = groups
+            .into_values()
+            .map(|mut parts| {
+                parts.sort_by(|a, b| (&a.lang, a.segment).cmp(&(&b.lang, b.segment)));
+                DisputedPassage {
+                    interview: id.clone(),
+                    parts,
+                }
+            })
+            .collect();
+        // In the order of the interview: by the earliest part's time (or line), then segment.
+        passages.sort_by_key(|p| {
+            p.parts
+                .iter()
+                .map(|d| (d.start_ms, d.line, d.segment))
+                .min()
+        });
+        out.extend(passages);
+    }
+    out
+}
+
 /// The coder that holds decisions made while reconciling two coders.
 pub const CONSENSUS: &str = "consensus";
 
@@ -471,11 +570,12 @@ pub fn decided(root: &std::path::Path) -> std::collections::HashSet<(String, Str
         .collect()
 }
 
-/// Logs a decision.
+/// Logs a decision, with when and by whom it was made.
 pub fn record_decision(
     root: &std::path::Path,
     d: &Disagreement,
     decision: Decision,
+    by: &str,
 ) -> std::io::Result<()> {
     let choice = match decision {
         Decision::First => "first",
@@ -486,7 +586,14 @@ pub fn record_decision(
     let when = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     crate::fsutil::append_record(
         &decisions_path(root),
-        &[&d.interview, &d.lang, &d.segment.to_string(), choice, &when],
+        &[
+            &d.interview,
+            &d.lang,
+            &d.segment.to_string(),
+            choice,
+            &when,
+            by,
+        ],
     )
 }
 

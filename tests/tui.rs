@@ -510,18 +510,46 @@ fn disagreements_are_walked_into_a_consensus_coder() {
     assert_eq!(ui.app.disputes_view.compared, ["ana", "boris"]);
     let n = ui.app.disputes_view.list.len();
     assert!(n > 20, "the sample coders disagree on some passages: {n}");
+    // Each passage once, across its languages: as many as the consensus counts as disputed.
+    let (project, _) = intercode::Project::load(&dir).unwrap();
+    let all = intercode::codings::load_all(&dir, None);
+    let set = intercode::report::CoderSet::consensus(
+        &project,
+        &all,
+        vec!["ana".to_string(), "boris".to_string()],
+    );
+    assert_eq!(n, set.disputed);
+    let per_language = intercode::agreement::disagreements(
+        &project,
+        &all,
+        &["ana".to_string(), "boris".to_string()],
+    )
+    .len();
+    assert!(n < per_language, "{n} passages, {per_language} segments");
+    assert!(ui.app.disputes_view.list.iter().any(|p| p.parts.len() == 2));
     let s = ui.screen();
     assert!(
         s.contains("ana vs boris") && s.contains("< take ana"),
         "{s}"
     );
     let first = ui.app.disputes_view.list[0].clone();
+    // A decision is undone with `u`: the passage is back, the consensus coder has nothing.
+    ui.keys("<");
+    assert_eq!(ui.app.disputes_view.list.len(), n - 1, "{}", ui.app.status);
+    ui.keys("u");
+    assert_eq!(ui.app.disputes_view.list.len(), n, "{}", ui.app.status);
+    assert_eq!(ui.app.disputes_view.list[0].parts, first.parts);
+    assert!(intercode::codings::load_all(&dir, Some("consensus")).is_empty());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("codings/consensus/decisions.tsv")).unwrap(),
+        ""
+    );
     ui.keys("<");
     assert_eq!(ui.app.disputes_view.list.len(), n - 1, "{}", ui.app.status);
     assert!(ui.screen().contains("took ana"), "{}", ui.screen());
     let consensus = intercode::codings::load_all(&dir, Some("consensus"));
     let codes: Vec<String> = consensus.iter().map(|(_, c)| c.code.to_string()).collect();
-    let mut expected = first.codes["ana"].clone();
+    let mut expected = first.codes()["ana"].clone();
     expected.sort();
     let mut got = codes.clone();
     got.sort();
@@ -529,6 +557,11 @@ fn disagreements_are_walked_into_a_consensus_coder() {
     assert_eq!(got, expected);
     ui.keys("=");
     assert!(ui.screen().contains("took both"), "{}", ui.screen());
+    let decided_parts: usize = ui.app.disputes_view.list[..2]
+        .iter()
+        .map(|p| p.parts.len())
+        .sum::<usize>()
+        + first.parts.len();
     ui.keys("0");
     assert!(ui.screen().contains("took neither"), "{}", ui.screen());
     assert_eq!(ui.app.disputes_view.list.len(), n - 3);
@@ -545,8 +578,12 @@ fn disagreements_are_walked_into_a_consensus_coder() {
             .unwrap()
             .lines()
             .count(),
-        3
+        decided_parts,
+        "one record per language segment of each decided passage"
     );
+    // Who decided is recorded.
+    let log = std::fs::read_to_string(dir.join("codings/consensus/decisions.tsv")).unwrap();
+    assert!(log.lines().all(|l| l.ends_with("\ttester")), "{log}");
 }
 
 #[test]

@@ -226,85 +226,102 @@ pub fn delete_code(
     )
 }
 
-/// What deciding a disagreement did.
+/// What deciding a disputed passage did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decided {
-    /// Codings given to the consensus coder.
-    pub codings: usize,
+    /// Ids of the codings given to the consensus coder (what an undo removes).
+    pub added: Vec<String>,
     /// Whose codes were taken, in words ("both", a coder, "neither").
     pub took: String,
 }
 
-/// Decides disagreement `d` between the `compared` pair: the chosen coder's (or both
-/// coders') codings on its segment are copied to the consensus coder, and the decision is
-/// recorded in `decisions.tsv`. The codings are saved first: a crash before the record leaves
-/// the disagreement open, to be decided again.
+/// Decides disputed passage `p` between the `compared` pair, in every language it has: the
+/// chosen coder's (or both coders') codings on its segments are copied to the consensus
+/// coder, and the decision is recorded in `decisions.tsv` with who made it (`by`). The
+/// codings are saved first: a crash before the record leaves the passage open, to be decided
+/// again (a coding already there is not added twice).
 pub fn decide(
     root: &Path,
     project: &crate::project::Project,
     all: &codings::AllCodings,
     compared: &[String],
-    d: &crate::agreement::Disagreement,
+    p: &crate::agreement::DisputedPassage,
     decision: crate::agreement::Decision,
+    by: &str,
 ) -> Result<Decided> {
     use crate::agreement::{Decision, CONSENSUS};
     let [first, second] = compared else {
         return Err(Error::usage("deciding needs the two compared coders"));
     };
-    let t = project
-        .interview(&d.interview)?
-        .versions
-        .get(&d.lang)
-        .ok_or_else(|| Error::usage(format!("{} has no `{}` version", d.interview, d.lang)))?;
-    if d.segment >= t.segments.len() {
-        return Err(Error::usage(format!(
-            "{} {} has no segment {}",
-            d.interview, d.lang, d.segment
-        )));
-    }
-    let span = t.segment_span(d.segment);
     let takes: Vec<&String> = match decision {
         Decision::Both => vec![first, second],
         Decision::First => vec![first],
         Decision::Second => vec![second],
         Decision::Neither => vec![],
     };
+    let interview = project.interview(&p.interview)?;
     let mut chosen: Vec<codings::Coding> = Vec::new();
-    for coder in takes {
-        let on_segment = all.iter().filter(|(f, c)| {
-            &f.coder == coder
-                && f.interview == d.interview
-                && c.lang == d.lang
-                && c.start < span.end
-                && span.start < c.end
-        });
-        for (_, c) in on_segment {
-            if !chosen
-                .iter()
-                .any(|x| x.code == c.code && x.span() == c.span())
-            {
-                chosen.push(c.clone());
+    for d in &p.parts {
+        let t = interview
+            .versions
+            .get(&d.lang)
+            .ok_or_else(|| Error::usage(format!("{} has no `{}` version", d.interview, d.lang)))?;
+        if d.segment >= t.segments.len() {
+            return Err(Error::usage(format!(
+                "{} {} has no segment {}",
+                d.interview, d.lang, d.segment
+            )));
+        }
+        let span = t.segment_span(d.segment);
+        for coder in &takes {
+            let on_segment = all.iter().filter(|(f, c)| {
+                &f.coder == *coder
+                    && f.interview == d.interview
+                    && c.lang == d.lang
+                    && c.start < span.end
+                    && span.start < c.end
+            });
+            for (_, c) in on_segment {
+                if !chosen
+                    .iter()
+                    .any(|x| x.lang == c.lang && x.code == c.code && x.span() == c.span())
+                {
+                    chosen.push(c.clone());
+                }
             }
         }
     }
     let mut session = codings::store::Session::open(root, CONSENSUS)?;
+    let mut added = Vec::new();
     for c in &chosen {
-        session.add(
+        let there = session
+            .codings(&p.interview)?
+            .iter()
+            .any(|x| x.lang == c.lang && x.code == c.code && x.span() == c.span());
+        if there {
+            continue;
+        }
+        let new = session.add(
             project,
             codings::store::NewCoding {
-                interview: d.interview.clone(),
-                lang: d.lang.clone(),
+                interview: p.interview.clone(),
+                lang: c.lang.to_string(),
                 span: c.span(),
                 code: c.code.to_string(),
                 memo: c.memo.clone(),
                 origin: codings::Origin::Copied,
             },
         )?;
+        added.push(new.id);
     }
-    let decisions = root.join(crate::project::CODINGS_DIR).join(CONSENSUS);
-    crate::agreement::record_decision(root, d, decision).map_err(|e| Error::io(&decisions, e))?;
+    drop(session);
+    let decisions = crate::agreement::decisions_path(root);
+    for d in &p.parts {
+        crate::agreement::record_decision(root, d, decision, by)
+            .map_err(|e| Error::io(&decisions, e))?;
+    }
     Ok(Decided {
-        codings: chosen.len(),
+        added,
         took: match decision {
             Decision::Both => "both".into(),
             Decision::First => first.clone(),
@@ -312,4 +329,41 @@ pub fn decide(
             Decision::Neither => "neither".into(),
         },
     })
+}
+
+/// Undoes the decision on passage `p` that added the consensus codings `added`: those
+/// codings are removed and the passage's last decision records are dropped, both files in
+/// one transaction, so the passage is open again exactly as before.
+pub fn undo_decision(
+    root: &Path,
+    p: &crate::agreement::DisputedPassage,
+    added: &[String],
+) -> Result<()> {
+    use crate::agreement::CONSENSUS;
+    let lock = ProjectLock::take(root)?;
+    let _consensus = codings::lock_coder(root, CONSENSUS)?;
+    let mut change = Change::new();
+    let path = codings::coding_path(root, CONSENSUS, &p.interview);
+    if !added.is_empty() && path.exists() {
+        let mut file = codings::CodingFile::read(&path)?;
+        file.codings.retain(|c| !added.contains(&c.id));
+        file.sort();
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        change.write(rel, file.to_json()?);
+    }
+    let log = crate::agreement::decisions_path(root);
+    let mut records = crate::fsutil::read_records(&log);
+    for d in &p.parts {
+        let seg = d.segment.to_string();
+        if let Some(k) = records
+            .iter()
+            .rposition(|r| r.len() >= 3 && r[0] == d.interview && r[1] == d.lang && r[2] == seg)
+        {
+            records.remove(k);
+        }
+    }
+    let text: String = records.iter().map(|r| r.join("\t") + "\n").collect();
+    let rel = log.strip_prefix(root).unwrap_or(&log).to_path_buf();
+    change.write(rel, text);
+    change.commit_under(&lock, root, &mut |_| {})
 }

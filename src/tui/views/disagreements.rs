@@ -1,7 +1,9 @@
-//! The Disagreements view: passages the two compared coders coded differently, and the
-//! decisions that reconcile them.
+//! The Disagreements view: passages the two compared coders coded differently, each listed
+//! once whatever languages it is coded in (a segment and its aligned translation are one
+//! passage, as the consensus counts them), and the decisions that reconcile them: take one
+//! coder's codes, both, or neither; `u` undoes the last decision.
 
-use crate::agreement::{Decision, CONSENSUS};
+use crate::agreement::{Decision, DisputedPassage, CONSENSUS};
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
 use crate::tui::layout::{inert, wrap_str};
@@ -16,13 +18,62 @@ use ratatui::Frame;
 pub struct DisputesState {
     /// The two coders compared, and what is left to decide between them.
     pub compared: Vec<String>,
-    pub list: Vec<crate::agreement::Disagreement>,
+    pub list: Vec<DisputedPassage>,
     pub selected: usize,
+    /// Decisions of this session, last on top: the passage, where it was in the list, and
+    /// the consensus codings it added (what `u` takes back).
+    pub decided: Vec<(DisputedPassage, usize, Vec<String>)>,
+}
+
+/// What a row of a passage shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Heading,
+    Text,
+    Codes,
+}
+
+/// Rows a passage takes in a list `width` columns wide: a heading, each language's text
+/// wrapped whole, each coder's codes, a blank line.
+fn passage_lines(p: &DisputedPassage, width: usize) -> Vec<(String, Row)> {
+    let d0 = &p.parts[0];
+    let langs: Vec<String> = p
+        .parts
+        .iter()
+        .map(|d| format!("{} seg {}", d.lang, d.segment))
+        .collect();
+    let mut out = vec![(
+        format!("{} · {} · {}", p.interview, d0.locator(), langs.join(" + ")),
+        Row::Heading,
+    )];
+    for d in &p.parts {
+        for (k, l) in wrap_str(&d.text, width.saturating_sub(5).max(10))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if k == 0 {
+                format!("  {:<3}", d.lang)
+            } else {
+                "     ".into()
+            };
+            out.push((format!("{lead}{l}"), Row::Text));
+        }
+    }
+    for (coder, codes) in p.codes() {
+        let list = if codes.is_empty() {
+            "-".to_string()
+        } else {
+            codes.join(", ")
+        };
+        out.push((format!("  {coder:<10} {list}"), Row::Codes));
+    }
+    out.push((String::new(), Row::Text));
+    out
 }
 
 impl App {
-    /// Compares the first two coders (other than the consensus coder) and lists the segments
-    /// they disagree on that the consensus coder has not decided yet.
+    /// Compares the pair the reports reconcile and lists the passages they disagree on that
+    /// the consensus coder has not decided yet.
     pub fn refresh_disputes(&mut self) {
         let all = self.all_codings(true);
         // The same pair whose consensus the reports count.
@@ -33,38 +84,39 @@ impl App {
         }
         self.disputes_view.compared = coders;
         let decided = crate::agreement::decided(&self.root);
-        self.disputes_view.list = crate::agreement::disagreements(
+        self.disputes_view.list = crate::agreement::disputed_passages(
             &self.whole_project(),
             &all,
             &self.disputes_view.compared,
         )
         .into_iter()
-        .filter(|d| !decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+        // A passage decided in either language is decided.
+        .filter(|p| {
+            !p.parts
+                .iter()
+                .any(|d| decided.contains(&(d.interview.clone(), d.lang.clone(), d.segment)))
+        })
         .collect();
         self.disputes_view.selected = 0;
     }
 
-    /// Records a decision on the selected dispute into the consensus coder: the chosen
-    /// coders' codings on that segment (an empty choice is recorded too, as a marker coding
-    /// is not possible without a code: it is simply dropped from the list).
+    /// Decides the selected passage into the consensus coder (see `ops::decide`).
     pub(crate) fn decide(&mut self, decision: Decision) {
-        let Some(d) = self
-            .disputes_view
-            .list
-            .get(self.disputes_view.selected)
-            .cloned()
-        else {
+        let at = self.disputes_view.selected;
+        let Some(p) = self.disputes_view.list.get(at).cloned() else {
             return;
         };
-        self.ensure_loaded(&d.interview);
+        self.ensure_loaded(&p.interview);
         let all = self.all_codings(true);
+        let by = self.coder.clone();
         let done = match crate::ops::decide(
             &self.root,
             &self.project,
             &all,
             &self.disputes_view.compared,
-            &d,
+            &p,
             decision,
+            &by,
         ) {
             Ok(done) => done,
             Err(e) => {
@@ -74,52 +126,75 @@ impl App {
         };
         // The consensus coder's file changed on disk: the counts must show it.
         self.reload_codings();
-        self.disputes_view.list.remove(self.disputes_view.selected);
-        self.disputes_view.selected = self
-            .disputes_view
-            .selected
-            .min(self.disputes_view.list.len().saturating_sub(1));
+        let v = &mut self.disputes_view;
+        v.list.remove(at);
+        v.selected = at.min(v.list.len().saturating_sub(1));
+        let n = done.added.len();
+        v.decided.push((p.clone(), at, done.added));
         self.set_status(format!(
-            "{} {} seg {}: took {} ({} coding(s) to {CONSENSUS}), saved",
-            d.interview, d.lang, d.segment, done.took, done.codings
+            "{} {}: took {} ({n} coding(s) to {CONSENSUS}), saved · u undoes",
+            p.interview,
+            p.parts[0].locator(),
+            done.took,
+        ));
+    }
+
+    /// Takes back this session's last decision: the passage is open again where it was.
+    fn undo_decision(&mut self) {
+        let Some((p, at, added)) = self.disputes_view.decided.pop() else {
+            self.set_status("no decision of this session to undo");
+            return;
+        };
+        if let Err(e) = crate::ops::undo_decision(&self.root, &p, &added) {
+            self.disputes_view.decided.push((p, at, added));
+            self.set_status(format!("NOT UNDONE: {e}"));
+            return;
+        }
+        self.reload_codings();
+        let v = &mut self.disputes_view;
+        let at = at.min(v.list.len());
+        v.list.insert(at, p.clone());
+        v.selected = at;
+        self.set_status(format!(
+            "undid the decision on {} {}, saved",
+            p.interview,
+            p.parts[0].locator()
         ));
     }
 
     pub(crate) fn disagreements_action(&mut self, a: Action) {
         let n = self.disputes_view.list.len();
+        let last = n.saturating_sub(1);
+        let v = &mut self.disputes_view;
         match a {
-            Action::Up => {
-                self.disputes_view.selected = self.disputes_view.selected.saturating_sub(1)
-            }
-            Action::Down => {
-                self.disputes_view.selected =
-                    (self.disputes_view.selected + 1).min(n.saturating_sub(1))
-            }
+            Action::Up => v.selected = v.selected.saturating_sub(1),
+            Action::Down => v.selected = (v.selected + 1).min(last),
+            Action::PageUp => v.selected = v.selected.saturating_sub(5),
+            Action::PageDown => v.selected = (v.selected + 5).min(last),
+            Action::Top => v.selected = 0,
+            Action::Bottom => v.selected = last,
             Action::TakeFirst => self.decide(Decision::First),
             Action::TakeSecond => self.decide(Decision::Second),
             Action::TakeBoth => self.decide(Decision::Both),
             Action::TakeNeither => self.decide(Decision::Neither),
+            Action::Undo => self.undo_decision(),
             Action::Open => {
-                if let Some(d) = self
-                    .disputes_view
-                    .list
-                    .get(self.disputes_view.selected)
-                    .cloned()
-                {
-                    self.ensure_loaded(&d.interview);
-                    let Some(t) = self
-                        .project
-                        .interviews
-                        .get(&d.interview)
-                        .and_then(|i| i.versions.get(&d.lang))
-                        .filter(|t| d.segment < t.segments.len())
-                    else {
-                        return;
-                    };
-                    let pos = t.segment_span(d.segment).start;
-                    self.show_others = true;
-                    self.open_transcript(&d.interview, &d.lang, pos);
-                }
+                let Some(d) = v.list.get(v.selected).map(|p| p.parts[0].clone()) else {
+                    return;
+                };
+                self.ensure_loaded(&d.interview);
+                let Some(t) = self
+                    .project
+                    .interviews
+                    .get(&d.interview)
+                    .and_then(|i| i.versions.get(&d.lang))
+                    .filter(|t| d.segment < t.segments.len())
+                else {
+                    return;
+                };
+                let pos = t.segment_span(d.segment).start;
+                self.show_others = true;
+                self.open_transcript(&d.interview, &d.lang, pos);
             }
             _ => {}
         }
@@ -130,9 +205,10 @@ impl App {
             [a, b, ..] => (a.as_str(), b.as_str()),
             _ => ("-", "-"),
         };
+        let v = &self.disputes_view;
         let block = Block::default().borders(Borders::ALL).title(format!(
-            " {} disputed passage(s): {} vs {} · < take {} · > take {} · = both · 0 neither · Enter view ",
-            self.disputes_view.list.len(),
+            " {} disputed passage(s): {} vs {} · < take {} · > take {} · = both · 0 neither · u undo · Enter view ",
+            v.list.len(),
             inert(a),
             inert(b),
             inert(a),
@@ -140,60 +216,46 @@ impl App {
         ));
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let per = 4usize;
-        let visible = (inner.height as usize / per).max(1);
-        let skip = self
-            .disputes_view
-            .selected
-            .saturating_sub(visible.saturating_sub(1));
-        let w = inner.width.saturating_sub(4) as usize;
-        let mut lines = Vec::new();
-        for (k, d) in self
-            .disputes_view
-            .list
-            .iter()
-            .enumerate()
-            .skip(skip)
-            .take(visible)
-        {
-            let style = if k == self.disputes_view.selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            lines.push(Line::styled(
-                format!(
-                    "{} {} seg {} {}",
-                    d.interview,
-                    d.lang,
-                    d.segment,
-                    d.locator()
-                ),
-                style.add_modifier(Modifier::BOLD),
-            ));
-            lines.push(Line::raw(format!(
-                "  {}",
-                inert(&wrap_str(&d.text, w).into_iter().next().unwrap_or_default())
-            )));
-            for (coder, codes) in &d.codes {
-                let list = if codes.is_empty() {
-                    "-".to_string()
-                } else {
-                    codes.join(", ")
-                };
-                lines.push(Line::styled(
-                    format!("  {:<10} {}", inert(coder), list),
-                    self.dim(),
-                ));
-            }
-        }
-        if self.disputes_view.list.is_empty() {
-            lines.push(Line::raw(if self.disputes_view.compared.len() < 2 {
+        let (w, h) = (inner.width as usize, inner.height as usize);
+        if v.list.is_empty() {
+            let msg = if v.compared.len() < 2 {
                 "Two coders with codings are needed."
             } else {
                 "No disputed passages left."
-            }));
+            };
+            f.render_widget(Paragraph::new(msg), inner);
+            return;
         }
+        // The selected passage is shown whole when it fits, with as many before it as fit.
+        let sel = v.selected.min(v.list.len() - 1);
+        let mut first = sel;
+        let mut used = passage_lines(&v.list[sel], w).len();
+        while first > 0 {
+            let n = passage_lines(&v.list[first - 1], w).len();
+            if used + n > h / 2 {
+                break;
+            }
+            used += n;
+            first -= 1;
+        }
+        let mut lines = Vec::new();
+        for (k, p) in v.list.iter().enumerate().skip(first) {
+            if lines.len() >= h {
+                break;
+            }
+            for (text, row) in passage_lines(p, w) {
+                let style = match (row, k == sel) {
+                    (Row::Heading, true) => {
+                        Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+                    }
+                    (Row::Heading, false) => Style::default().add_modifier(Modifier::BOLD),
+                    (Row::Codes, _) => self.dim(),
+                    (Row::Text, _) => Style::default(),
+                };
+                lines.push(Line::styled(inert(&text).into_owned(), style));
+            }
+        }
+        lines.truncate(h);
         f.render_widget(Paragraph::new(lines), inner);
     }
 }
