@@ -110,28 +110,36 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         }
     }
     if args.disagreements {
-        let list = agreement::disagreements(&project, &all, &args.coders);
+        // Each disputed passage once, whatever languages it is coded in (as the consensus
+        // counts them), with each language's text.
+        let list = agreement::disputed_passages(&project, &all, &args.coders);
         match args.format {
             Format::Json => {
                 serde_json::to_writer_pretty(&mut *out, &list)?;
                 writeln!(out)?;
             }
             Format::Table => {
-                for d in &list {
+                for p in &list {
+                    let parts: Vec<String> = p
+                        .parts
+                        .iter()
+                        .map(|d| format!("{} seg {}", d.lang, d.segment))
+                        .collect();
                     writeln!(
                         out,
-                        "{} {} seg {} {}",
-                        d.interview,
-                        d.lang,
-                        d.segment,
-                        d.locator()
+                        "{} {} {}",
+                        p.interview,
+                        p.parts[0].locator(),
+                        parts.join(" + ")
                     )?;
-                    writeln!(out, "  {}", inert(&d.text))?;
-                    for (coder, codes) in &d.codes {
+                    for d in &p.parts {
+                        writeln!(out, "  {:<3}{}", d.lang, inert(&d.text))?;
+                    }
+                    for (coder, codes) in p.codes() {
                         writeln!(
                             out,
                             "  {:<10} {}",
-                            inert(coder),
+                            inert(&coder),
                             if codes.is_empty() {
                                 "-".to_string()
                             } else {
