@@ -502,11 +502,15 @@ pub fn disputed_passages(
                             continue;
                         }
                         let other = al.other_side(parts[i].segment);
-                        for j in 0..parts.len() {
-                            if &&parts[j].lang == lb && other.contains(&parts[j].segment) {
-                                let (x, y) = (find(&mut parent, i), find(&mut parent, j));
-                                parent[x] = y;
-                            }
+                        let aligned: Vec<usize> = parts
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, q)| &&q.lang == lb && other.contains(&q.segment))
+                            .map(|(j, _)| j)
+                            .collect();
+                        for j in aligned {
+                            let (x, y) = (find(&mut parent, i), find(&mut parent, j));
+                            parent[x] = y;
                         }
                     }
                 }
