@@ -655,3 +655,23 @@ fn transcripts_read_on_demand_show_the_same_views() {
     assert!(held(&lazy.app) <= intercode::tui::loaded::CACHED_INTERVIEWS);
     assert!(held(&lazy.app) >= 2);
 }
+
+/// On a narrow screen every view stays reachable in the tab bar, and what was just saved is
+/// said before the index's state.
+#[test]
+fn small_terminals_keep_every_tab_and_the_save_message() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "tester", 80, 24, false);
+    let top = ui.screen().lines().next().unwrap().to_string();
+    for n in 1..=7 {
+        assert!(top.contains(&format!(" {n} ")), "{top}");
+    }
+    assert!(top.contains("1 Interviews"), "the current view keeps its name: {top}");
+    let mut small = Ui::new(&dir, "ana2", 40, 12, false);
+    small.key(KeyCode::Enter);
+    small.keys("vllc");
+    small.key(KeyCode::Enter);
+    let s = small.screen();
+    let status = s.lines().last().unwrap();
+    assert!(status.contains("saved │ coded"), "{status}");
+}

@@ -93,14 +93,24 @@ impl App {
     }
 
     pub(crate) fn draw_tabs(&self, f: &mut Frame, area: Rect) {
+        // Every view stays reachable on a narrow screen: when the full titles do not fit,
+        // the other views show only their number.
+        let full: usize = 11 + View::ALL.iter().map(|v| v.title().len() + 2).sum::<usize>();
+        let compact = full > area.width as usize;
         let mut spans = vec![Span::styled(" intercode ", self.accent())];
         for v in View::ALL {
-            let style = if v == self.view {
+            let current = v == self.view;
+            let style = if current {
                 Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
             } else {
                 Style::default()
             };
-            spans.push(Span::styled(format!(" {} ", v.title()), style));
+            let title = if compact && !current {
+                v.title().split(' ').next().unwrap_or_default()
+            } else {
+                v.title()
+            };
+            spans.push(Span::styled(format!(" {title} "), style));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
     }
@@ -118,11 +128,13 @@ impl App {
         } else {
             "NOT SAVED"
         };
+        // What the user did last (and whether it was saved) comes before the index's state,
+        // so a narrow screen cuts the index, not the message.
         let text = format!(
-            " {} │ {place} │ {save} │ index: {} │ {}",
+            " {} │ {place} │ {save} │ {} │ index: {}",
             inert(&self.coder),
+            inert(&self.status),
             self.index_state,
-            inert(&self.status)
         );
         let style = if self.color {
             Style::default().bg(Color::DarkGray).fg(Color::White)
