@@ -666,7 +666,10 @@ fn small_terminals_keep_every_tab_and_the_save_message() {
     for n in 1..=7 {
         assert!(top.contains(&format!(" {n} ")), "{top}");
     }
-    assert!(top.contains("1 Interviews"), "the current view keeps its name: {top}");
+    assert!(
+        top.contains("1 Interviews"),
+        "the current view keeps its name: {top}"
+    );
     let mut small = Ui::new(&dir, "ana2", 40, 12, false);
     small.key(KeyCode::Enter);
     small.keys("vllc");
@@ -674,4 +677,29 @@ fn small_terminals_keep_every_tab_and_the_save_message() {
     let s = small.screen();
     let status = s.lines().last().unwrap();
     assert!(status.contains("saved │ coded"), "{status}");
+}
+
+/// The line under the transcript names every coding at the cursor: code name in the
+/// transcript's language, coder and memo.
+#[test]
+fn what_is_under_the_cursor_is_named() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "ana", 120, 30, false);
+    ui.key(KeyCode::Enter);
+    assert!(ui.screen().contains(" no coding here"), "{}", ui.screen());
+    let c = ui.app.mine["P01"]
+        .iter()
+        .find(|c| c.lang == "ru")
+        .unwrap()
+        .clone();
+    ui.app.transcript.as_mut().unwrap().cursor = c.start;
+    ui.draw();
+    let s = ui.screen();
+    let line = s
+        .lines()
+        .find(|l| l.contains(" here: "))
+        .unwrap_or_else(|| panic!("{s}"));
+    let cb = ui.app.project.codebook.as_ref().unwrap();
+    let name = &cb.find(&c.code).unwrap().name["ru"];
+    assert!(line.contains(&format!("{name} (ana)")), "{line}");
 }

@@ -16,6 +16,40 @@ impl App {
             .cloned()
     }
 
+    /// Every coding at the cursor, of every coder shown: "code name (coder): memo".
+    pub fn under_cursor(&self) -> Vec<String> {
+        let Some((_, ts)) = self.current() else {
+            return Vec::new();
+        };
+        let lang = if ts.lang == "ru" { "ru" } else { "en" };
+        let mut out: Vec<(usize, String)> = self
+            .visible_codings()
+            .into_iter()
+            .filter(|(_, c)| c.start <= ts.cursor && ts.cursor < c.end)
+            .map(|(coder, c)| {
+                let name = self
+                    .project
+                    .codebook
+                    .as_ref()
+                    .and_then(|cb| cb.find(&c.code))
+                    .and_then(|code| code.name.get(lang).or_else(|| code.name.get("en")))
+                    .cloned()
+                    .unwrap_or_else(|| c.code.to_string());
+                let memo = c.memo.split_whitespace().collect::<Vec<_>>().join(" ");
+                let memo: String = memo.chars().take(60).collect();
+                let text = if memo.is_empty() {
+                    format!("{name} ({coder})")
+                } else {
+                    format!("{name} ({coder}): {memo}")
+                };
+                (c.end - c.start, text)
+            })
+            .collect();
+        // The innermost first: what `x` and `m` act on.
+        out.sort();
+        out.into_iter().map(|(_, t)| t).collect()
+    }
+
     pub fn apply_code(&mut self, code: &str) {
         let Some(span) = self.selection() else { return };
         let Some((_, ts)) = self.current() else {

@@ -168,5 +168,23 @@ impl App {
             lines.push(Line::from(spans));
         }
         f.render_widget(Paragraph::new(lines), inner);
+        // What is under the cursor, named (colours alone do not tell stripes apart).
+        let here = self.under_cursor();
+        let info = if here.is_empty() {
+            " no coding here".to_string()
+        } else {
+            format!(" here: {}", here.join(" · "))
+        };
+        let info_area = Rect {
+            y: inner.y + inner.height,
+            height: 1,
+            ..inner
+        };
+        if info_area.y < area.y + area.height {
+            f.render_widget(
+                Paragraph::new(Line::styled(inert(&info).into_owned(), self.dim())),
+                info_area,
+            );
+        }
     }
 }

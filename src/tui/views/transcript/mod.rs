@@ -67,7 +67,8 @@ pub(crate) fn text_area(area: Rect) -> Rect {
         x: area.x,
         y: area.y + 1,
         width: area.width,
-        height: area.height.saturating_sub(1),
+        // The title line above, the line naming what is under the cursor below.
+        height: area.height.saturating_sub(2),
     }
 }
 
