@@ -661,7 +661,7 @@ fn transcripts_read_on_demand_show_the_same_views() {
 #[test]
 fn small_terminals_keep_every_tab_and_the_save_message() {
     let (_t, dir) = sample();
-    let mut ui = Ui::new(&dir, "tester", 80, 24, false);
+    let ui = Ui::new(&dir, "tester", 80, 24, false);
     let top = ui.screen().lines().next().unwrap().to_string();
     for n in 1..=7 {
         assert!(top.contains(&format!(" {n} ")), "{top}");
