@@ -365,8 +365,17 @@ fn live_search_and_jump_to_a_hit() {
         (hit.interview.as_str(), hit.lang.as_str())
     );
     assert!(ui.screen().contains("вид на жительство"));
-    // A query that does not parse says where.
+    // In the results, digits switch views instead of landing in the query; Ctrl-U clears it.
     ui.keys("4");
+    ui.key(KeyCode::Down);
+    ui.keys("5");
+    assert_eq!(ui.app.view, View::Report);
+    ui.keys("4");
+    assert_eq!(ui.app.search.query, "\"вид на жительство\"");
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert_eq!(ui.app.search.query, "");
+    // A query that does not parse says where.
     ui.key(KeyCode::Char('('));
     ui.app.wait_for_search();
     ui.draw();

@@ -312,6 +312,10 @@ impl App {
         if v == View::Disagreements && self.disputes_view.compared.is_empty() {
             self.refresh_disputes();
         }
+        if v == View::Search {
+            // Coming to the view is coming to type a query.
+            self.search.in_results = false;
+        }
         self.view = v;
     }
 

@@ -22,6 +22,9 @@ pub struct SearchState {
     pub seq: u64,
     pub error: Option<String>,
     pub waiting: bool,
+    /// Keys go to the result list (view keys work: `1`-`7`, `j`/`k`, `/` back to the query),
+    /// not into the query box.
+    pub in_results: bool,
 }
 /// The first hit to show so that the selected one is among `visible` rows.
 pub(crate) fn hits_scroll(scroll: usize, selected: usize, visible: usize) -> usize {
@@ -41,7 +44,52 @@ pub(crate) fn hits_visible(area: Rect) -> usize {
 
 impl App {
     /// Keys in the search view go to the query box, except navigation.
+    /// Keys in the search view: typed into the query box, or, once the user has moved into
+    /// the results (`Down`), to the list (and through the keymap, so `5` is the Report view,
+    /// not a `5` after the query).
     pub(crate) fn search_key(&mut self, k: KeyEvent) -> bool {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if self.search.in_results {
+            return match k.code {
+                KeyCode::Char('/') | KeyCode::Char('i') => {
+                    self.search.in_results = false;
+                    true
+                }
+                KeyCode::Char('j') => self.search_key(KeyEvent::from(KeyCode::Down)),
+                KeyCode::Char('k') => self.search_key(KeyEvent::from(KeyCode::Up)),
+                KeyCode::Up if self.search.selected == 0 => {
+                    self.search.in_results = false;
+                    true
+                }
+                KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::PageUp
+                | KeyCode::PageDown
+                | KeyCode::Enter
+                | KeyCode::Esc => self.search_query_key(k),
+                _ => false,
+            };
+        }
+        match k.code {
+            KeyCode::Char('u') if ctrl => {
+                self.search.query.clear();
+                self.run_search();
+                true
+            }
+            // The first hit is selected already (Enter opens it); Down moves on to the next
+            // and hands the keys to the list.
+            KeyCode::Down | KeyCode::Tab if !self.search.hits.is_empty() => {
+                self.search.in_results = true;
+                if k.code == KeyCode::Tab {
+                    return true;
+                }
+                self.search_query_key(k)
+            }
+            _ => self.search_query_key(k),
+        }
+    }
+
+    fn search_query_key(&mut self, k: KeyEvent) -> bool {
         match k.code {
             KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => {
                 self.search.query.push(c);
@@ -115,13 +163,25 @@ impl App {
         } else {
             format!("{} of {} shown", self.search.hits.len(), self.search.total)
         };
-        let block = Block::default().borders(Borders::ALL).title(format!(
-            " search all interviews · {state} · ↑↓ choose · Enter jump · Esc back "
-        ));
+        let keys = if self.search.in_results {
+            "j/k choose · Enter jump · / query · 1-7 views"
+        } else {
+            "↓ results · Enter jump · Ctrl-U clear · Esc back"
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" search all interviews · {state} · {keys} "));
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::raw(inert(&self.search.query).into_owned()),
-                Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED)),
+                Span::styled(
+                    " ",
+                    if self.search.in_results {
+                        Style::default()
+                    } else {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    },
+                ),
             ]))
             .block(block),
             input,
