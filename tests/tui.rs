@@ -712,3 +712,36 @@ fn what_is_under_the_cursor_is_named() {
     let name = &cb.find(&c.code).unwrap().name["ru"];
     assert!(line.contains(&format!("{name} (ana)")), "{line}");
 }
+
+/// A restart opens where the coder left off: the view, the interview, the language and the
+/// place in it.
+#[test]
+fn a_restart_opens_where_the_coder_left_off() {
+    let (_t, dir) = sample();
+    {
+        let mut ui = Ui::new(&dir, "ana", 120, 30, false);
+        ui.keys("j");
+        ui.key(KeyCode::Enter);
+        ui.keys("jjjwwt5");
+        assert_eq!(ui.app.view, View::Report);
+        ui.app.save_place().unwrap();
+    }
+    let mut before = Ui::new(&dir, "ana", 120, 30, false);
+    before.keys("j");
+    before.key(KeyCode::Enter);
+    before.keys("jjjww");
+    let want = before.app.transcript.as_ref().unwrap().cursor;
+    drop(before);
+    let mut ui = Ui::new(&dir, "ana", 120, 30, false);
+    ui.app.restore_place();
+    assert_eq!(ui.app.view, View::Report);
+    let ts = ui.app.transcript.as_ref().unwrap();
+    assert_eq!(
+        (ts.interview.as_str(), ts.cursor, ts.parallel),
+        ("P02", want, true)
+    );
+    // Another coder's place is their own.
+    let mut other = Ui::new(&dir, "boris", 120, 30, false);
+    other.app.restore_place();
+    assert_eq!(other.app.view, View::Interviews);
+}

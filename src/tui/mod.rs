@@ -8,6 +8,7 @@
 //! - `popups/`: help, the code picker and prompts, over any view;
 //! - `draw`: the frame (tabs, the view, the status bar, a popup), a pure read of the state;
 //! - `loaded`: which transcripts are in memory (all, or on demand in a large project);
+//! - `place`: where each coder left off, restored on the next start;
 //! - `theme`, `keymap` (the user's key bindings), `layout` (transcript rows);
 //! - `worker` (the search thread) and `worker_replies` (the app's side of it).
 
@@ -16,6 +17,7 @@ pub mod draw;
 pub mod keymap;
 pub mod layout;
 pub mod loaded;
+pub mod place;
 pub mod popups;
 pub mod theme;
 pub mod views;
@@ -34,6 +36,7 @@ use std::time::Duration;
 /// Ctrl-C (a key in raw mode) and on panic.
 pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
     let mut app = App::new(root, coder, true)?;
+    app.restore_place();
     let mut terminal = ratatui::init();
     // ratatui's panic hook restores the screen; this one first turns mouse reporting off.
     let previous = std::panic::take_hook();
@@ -53,6 +56,8 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
             )));
             terminal.draw(|f| app.draw(f))?;
             if app.quit {
+                // Where this coder left off, for the next start (a cache: losing it is harmless).
+                let _ = app.save_place();
                 return Ok(());
             }
             // Wait for input, but wake up to show search results and indexing progress.
