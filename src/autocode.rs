@@ -34,6 +34,8 @@ pub struct Suggestion {
     pub rule: String,
     /// The words that matched, as they appear in the text.
     pub matched: String,
+    /// Who speaks in the segment, if the transcript says.
+    pub speaker: Option<String>,
 }
 
 impl Suggestion {
@@ -126,6 +128,7 @@ pub fn suggest(project: &Project, rules: &[Rule]) -> Vec<Suggestion> {
                             code: rule.code.clone(),
                             rule: rule.source.clone(),
                             matched: m.as_str().to_string(),
+                            speaker: seg.speaker.clone(),
                         });
                     }
                 }
@@ -166,6 +169,8 @@ pub struct Pending {
     pub suggestions: Vec<(Suggestion, bool)>,
     /// How many the coder rejected before (not offered again).
     pub rejected: usize,
+    /// How many fell on interviewers' turns (not evidence: see `codebook/analysis.json`).
+    pub interviewer: usize,
 }
 
 impl Pending {
@@ -185,6 +190,19 @@ pub fn pending<'a>(
     mine: impl IntoIterator<Item = (&'a str, &'a crate::codings::Coding)>,
 ) -> Pending {
     let rejected = rejected(root, coder);
+    // Interviewers' questions are not what the codes are for: left out, and counted.
+    let settings = crate::report::Settings::load(root).unwrap_or_default();
+    let on_interviewer = |s: &Suggestion| {
+        s.speaker
+            .as_deref()
+            .is_some_and(|sp| settings.is_interviewer(sp))
+    };
+    let all_n = suggestions.len();
+    let suggestions: Vec<Suggestion> = suggestions
+        .into_iter()
+        .filter(|s| !on_interviewer(s))
+        .collect();
+    let interviewer = all_n - suggestions.len();
     let mut by_interview: std::collections::HashMap<&str, Vec<&crate::codings::Coding>> =
         Default::default();
     for (i, c) in mine {
@@ -220,6 +238,7 @@ pub fn pending<'a>(
     Pending {
         suggestions,
         rejected: rejected_n,
+        interviewer,
     }
 }
 
@@ -311,6 +330,7 @@ mod tests {
             code: code.into(),
             rule: "afraid".into(),
             matched: "afraid".into(),
+            speaker: Some(if seg == 5 { "Interviewer" } else { "Vera" }.into()),
         };
         let all = vec![
             sug(0, 0..6, "fear"),   // rejected before
@@ -318,6 +338,7 @@ mod tests {
             sug(2, 20..26, "fear"), // coded over part of it
             sug(3, 30..36, "fear"), // another code there only
             sug(4, 40..46, "fear"), // open
+            sug(5, 50..56, "fear"), // an interviewer's question
         ];
         reject(dir.path(), "ana", &all[0]).unwrap();
         let coding = |start, end, code: &str| crate::codings::Coding {
@@ -337,7 +358,7 @@ mod tests {
             coding(30, 36, "security"),
         ];
         let p = pending(dir.path(), "ana", all, mine.iter().map(|c| ("P01", c)));
-        assert_eq!(p.rejected, 1);
+        assert_eq!((p.rejected, p.interviewer), (1, 1));
         let covered: Vec<(usize, bool)> =
             p.suggestions.iter().map(|(s, c)| (s.segment, *c)).collect();
         assert_eq!(covered, [(1, true), (2, true), (3, false), (4, false)]);

@@ -50,6 +50,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         suggestions,
         existing.iter().map(|(i, c)| (i.as_str(), c)),
     );
+    if pending.interviewer > 0 {
+        eprintln!(
+            "{} suggestion(s) on interviewers' turns left out (see codebook/analysis.json)",
+            pending.interviewer
+        );
+    }
     if pending.rejected > 0 {
         eprintln!(
             "{} suggestion(s) left out: rejected before by {coder}",

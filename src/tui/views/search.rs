@@ -225,8 +225,26 @@ impl App {
                 inert(&head).into_owned(),
                 style.add_modifier(Modifier::BOLD),
             ));
-            let chars: Vec<char> = h.text.chars().collect();
-            let mut spans = vec![Span::raw("  ")];
+            // A long hit shows the window around its first match, cut with an ellipsis, so
+            // the match is on screen and the cut is visible.
+            let all: Vec<char> = h.text.chars().collect();
+            let room = w.saturating_sub(2).max(10);
+            let first = h.highlights.first().map_or(0, |r| r[0]).min(all.len());
+            let from = if all.len() <= room {
+                0
+            } else {
+                first.saturating_sub(room / 3).min(all.len() - room)
+            };
+            let to = (from + room).min(all.len());
+            let (lead, tail) = (from > 0, to < all.len());
+            let from = if lead { from + 1 } else { from };
+            let to = if tail {
+                to.saturating_sub(1).max(from)
+            } else {
+                to
+            };
+            let chars: Vec<char> = all[from..to].to_vec();
+            let mut spans = vec![Span::raw(if lead { "  …" } else { "  " })];
             let mut at = 0;
             let mark = if self.color {
                 Style::default()
@@ -236,7 +254,11 @@ impl App {
                 Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
             };
             for [a, b] in &h.highlights {
-                let (a, b) = ((*a).min(chars.len()), (*b).min(chars.len()));
+                let shift = |x: usize| x.saturating_sub(from).min(chars.len());
+                let (a, b) = (shift(*a).max(at), shift(*b));
+                if a >= b {
+                    continue;
+                }
                 spans.push(Span::raw(
                     inert(&chars[at.min(a)..a].iter().collect::<String>()).into_owned(),
                 ));
@@ -249,11 +271,18 @@ impl App {
             spans.push(Span::raw(
                 inert(&chars[at.min(chars.len())..].iter().collect::<String>()).into_owned(),
             ));
+            if tail {
+                spans.push(Span::raw("…"));
+            }
             lines.push(Line::from(spans));
             let tr = h
                 .translation
                 .as_deref()
-                .map(|t| wrap_str(t, w).into_iter().next().unwrap_or_default())
+                .map(|t| {
+                    let lines = wrap_str(t, w.saturating_sub(1));
+                    let more = if lines.len() > 1 { "…" } else { "" };
+                    format!("{}{more}", lines.into_iter().next().unwrap_or_default())
+                })
                 .unwrap_or_default();
             lines.push(Line::styled(format!("  ⇄ {}", inert(&tr)), self.dim()));
         }
