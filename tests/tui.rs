@@ -745,3 +745,40 @@ fn a_restart_opens_where_the_coder_left_off() {
     other.app.restore_place();
     assert_eq!(other.app.view, View::Interviews);
 }
+
+/// With two of your codings under the cursor, `x` asks which one to remove.
+#[test]
+fn x_asks_which_coding_when_several_overlap() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "vera", 120, 30, false);
+    ui.key(KeyCode::Enter);
+    // The segment as fear, its first word as security: both lie under the cursor.
+    ui.keys("V");
+    ui.keys("c");
+    ui.keys("fear");
+    ui.key(KeyCode::Enter);
+    ui.keys("k"); // back to the segment's start
+    ui.keys("vwc");
+    ui.keys("security.border");
+    ui.key(KeyCode::Enter);
+    let at = |ui: &Ui| {
+        let mut v: Vec<String> = ui
+            .app
+            .mine_under_cursor()
+            .iter()
+            .map(|c| c.code.to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(at(&ui), ["fear", "security.border"], "{}", ui.app.status);
+    ui.keys("x");
+    assert!(ui.screen().contains("which coding?"), "{}", ui.screen());
+    // Innermost first: the word's coding, then the segment's; take the segment's.
+    ui.key(KeyCode::Down).key(KeyCode::Enter);
+    assert_eq!(at(&ui), ["security.border"], "{}", ui.app.status);
+    // With one left, `x` removes it without asking.
+    ui.keys("x");
+    assert!(at(&ui).is_empty());
+    assert!(!ui.screen().contains("which coding?"));
+}

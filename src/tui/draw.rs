@@ -88,6 +88,9 @@ impl App {
                 self.draw_picker(f, body, &query, selected)
             }
             Some(Overlay::Prompt { title, input, .. }) => self.draw_prompt(f, body, &title, &input),
+            Some(Overlay::Choose { ids, selected, .. }) => {
+                self.draw_choose(f, body, &ids, selected)
+            }
             None => {}
         }
     }

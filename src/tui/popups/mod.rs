@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
+mod choose;
 mod help;
 mod picker;
 mod prompt;
@@ -36,6 +37,20 @@ pub enum Overlay {
         title: String,
         input: String,
     },
+    /// Which of several codings under the cursor an action is for.
+    Choose {
+        what: ChooseFor,
+        ids: Vec<String>,
+        selected: usize,
+    },
+}
+
+/// What the chosen coding is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChooseFor {
+    Uncode,
+    Memo,
+    CopyOther,
 }
 /// The help popup's state.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +75,31 @@ impl App {
                 }
                 _ => self.help_view.scroll = 0, // any other key closes the help
             },
+            Overlay::Choose {
+                what,
+                ids,
+                mut selected,
+            } => {
+                match k.code {
+                    KeyCode::Esc => return,
+                    KeyCode::Enter => {
+                        if let Some(id) = ids.get(selected).cloned() {
+                            self.do_on_coding(what, &id);
+                        }
+                        return;
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        selected = (selected + 1).min(ids.len().saturating_sub(1))
+                    }
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Choose {
+                    what,
+                    ids,
+                    selected,
+                });
+            }
             Overlay::Picker {
                 mut query,
                 mut selected,

@@ -80,8 +80,9 @@ impl App {
         self.after_change(&interview, r);
     }
 
-    pub(crate) fn uncode(&mut self) {
-        let Some(c) = self.coding_under_cursor() else {
+    /// Removes your coding `id`.
+    pub(crate) fn uncode(&mut self, id: &str) {
+        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
             self.set_status("no coding of yours under the cursor");
             return;
         };
@@ -95,8 +96,22 @@ impl App {
         self.after_change(&interview, r);
     }
 
-    pub(crate) fn copy_other(&mut self) {
-        let Some(c) = self.coding_under_cursor() else {
+    /// Opens the memo prompt of your coding `id`.
+    pub(crate) fn open_memo(&mut self, id: &str) {
+        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
+            self.set_status("no coding of yours under the cursor");
+            return;
+        };
+        self.overlay = Some(crate::tui::popups::Overlay::Prompt {
+            kind: crate::tui::popups::PromptKind::Memo(c.id.clone()),
+            title: format!("memo for {}", c.code),
+            input: c.memo.clone(),
+        });
+    }
+
+    /// Copies your coding `id` to the aligned passage of the other language.
+    pub(crate) fn copy_other(&mut self, id: &str) {
+        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
             self.set_status("no coding of yours under the cursor");
             return;
         };

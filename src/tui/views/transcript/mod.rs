@@ -360,18 +360,9 @@ impl App {
                     });
                 }
             }
-            Uncode => self.uncode(),
-            Memo => match self.coding_under_cursor() {
-                Some(c) => {
-                    self.overlay = Some(Overlay::Prompt {
-                        kind: PromptKind::Memo(c.id.clone()),
-                        title: format!("memo for {}", c.code),
-                        input: c.memo.clone(),
-                    });
-                }
-                None => self.set_status("no coding of yours under the cursor"),
-            },
-            CopyOther => self.copy_other(),
+            Uncode => self.on_coding(crate::tui::popups::ChooseFor::Uncode),
+            Memo => self.on_coding(crate::tui::popups::ChooseFor::Memo),
+            CopyOther => self.on_coding(crate::tui::popups::ChooseFor::CopyOther),
             Undo => self.undo_redo(true),
             Redo => self.undo_redo(false),
             Parallel => {
