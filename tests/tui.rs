@@ -553,6 +553,12 @@ fn disagreements_are_walked_into_a_consensus_coder() {
         std::fs::read_to_string(dir.join("codings/consensus/decisions.tsv")).unwrap(),
         ""
     );
+    // Undone, the reports count every coder's codings again, as before the decision.
+    let all = intercode::codings::load_all(&dir, None);
+    assert_eq!(
+        intercode::report::CoderSet::default_for(&project, &all).kind,
+        intercode::report::SetKind::Union
+    );
     ui.keys("<");
     assert_eq!(ui.app.disputes_view.list.len(), n - 1, "{}", ui.app.status);
     assert!(ui.screen().contains("took ana"), "{}", ui.screen());

@@ -56,8 +56,13 @@ impl CoderSet {
     /// The coder set a report counts when none is named: the consensus of the coders when
     /// any disagreement has been decided, otherwise every coder's codings.
     pub fn default_for(project: &Project, all: &AllCodings) -> CoderSet {
-        let has_consensus = all.files.iter().any(|f| f.coder == CONSENSUS)
-            || crate::agreement::decisions_path(&project.root).exists();
+        // A decision leaves a record (and, unless "neither", codings); an undone one leaves
+        // neither, and the default is every coder's codings again.
+        let has_consensus = all
+            .files
+            .iter()
+            .any(|f| f.coder == CONSENSUS && !f.codings.is_empty())
+            || !crate::agreement::decided(&project.root).is_empty();
         let reconciled = reconciled_coders(all);
         if has_consensus && reconciled.len() == 2 {
             CoderSet::consensus(project, all, reconciled)
