@@ -7,23 +7,10 @@ use intercode::tui::App;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
-use std::path::{Path, PathBuf};
 
-fn sample() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("study");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in ["transcripts", "codebook", "codings/ana", "codings/boris"] {
-        std::fs::create_dir_all(dir.join(sub)).unwrap();
-        for e in std::fs::read_dir(repo.join(sub)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x != "lock") && p.is_file() {
-                std::fs::copy(&p, dir.join(sub).join(p.file_name().unwrap())).unwrap();
-            }
-        }
-    }
-    (tmp, dir)
-}
+#[path = "support/sample.rs"]
+mod sample_project;
+use sample_project::sample;
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
