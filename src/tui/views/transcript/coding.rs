@@ -1,21 +1,10 @@
 //! Coding in the Transcript view: code the selection, remove or copy a coding to the other
 //! language, undo and redo; every change is saved by the coder's session at once.
 
-use crate::codings::{self, store::NewCoding, Coding, Origin};
+use crate::codings::{self, store::NewCoding, Origin};
 use crate::tui::app::*;
 
 impl App {
-    /// Your coding under the cursor (the shortest, if several).
-    pub fn coding_under_cursor(&self) -> Option<Coding> {
-        let (_, ts) = self.current()?;
-        self.mine
-            .get(&ts.interview)?
-            .iter()
-            .filter(|c| c.lang == ts.lang && c.start <= ts.cursor && ts.cursor < c.end)
-            .min_by_key(|c| c.end - c.start)
-            .cloned()
-    }
-
     /// Every coding at the cursor, of every coder shown: "code name (coder): memo".
     pub fn under_cursor(&self) -> Vec<String> {
         let Some((_, ts)) = self.current() else {
