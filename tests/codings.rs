@@ -535,6 +535,24 @@ fn undo_redo_and_memos_in_the_core() {
     assert_eq!(on_disk().len(), 1);
     s.undo().unwrap();
     assert_eq!(on_disk().len(), 2);
+    // Recoding keeps the span, the memo and the id, and is undone as one change.
+    let r = s.recode(&project, &b.id, "integration").unwrap();
+    assert_eq!((r.id.as_str(), r.start, r.end), (b.id.as_str(), 5, 20));
+    let after = on_disk();
+    let c = after.iter().find(|c| c.id == b.id).unwrap();
+    assert_eq!(
+        (c.code.as_str(), c.memo.as_str()),
+        ("integration", "check the Russian")
+    );
+    assert!(s.recode(&project, &b.id, "no.such.code").is_err());
+    assert!(s.recode(&project, &b.id, "integration").is_err());
+    assert_eq!(
+        s.undo().unwrap().as_deref(),
+        Some("recoded security as integration in P02")
+    );
+    assert!(on_disk()
+        .iter()
+        .any(|c| c.id == b.id && c.code == "security"));
     // A new action clears the redo stack.
     s.undo().unwrap();
     s.add(&project, new(30, 40, "fear")).unwrap();

@@ -51,6 +51,9 @@ fn cases() -> Vec<(&'static str, Vec<KeyCode>)> {
         ("suggestions", chars("6")),
         ("disagreements", chars("7")),
         ("help", chars("?")),
+        // Enter on the first code of the codebook retrieves its passages.
+        ("retrieval", [chars("3"), vec![Enter]].concat()),
+        ("memos", chars("9")),
         ("picker", [vec![Enter], chars("vllc")].concat()),
         ("memo_prompt", [vec![Enter], chars("m")].concat()),
     ]

@@ -264,7 +264,7 @@ fn tiny_terminals_get_a_message_and_never_panic() {
                 "{w}x{h}: {s}"
             );
         } else {
-            assert!(s.contains("intercode"), "{w}x{h}: {s}");
+            assert!(s.contains("tester │"), "{w}x{h}: {s}");
         }
     }
 }
@@ -304,7 +304,7 @@ fn blind_coding_hides_other_coders_until_asked() {
 #[test]
 fn find_in_transcript_and_help_from_the_live_keymap() {
     let (_t, dir) = sample();
-    let mut ui = Ui::new(&dir, "tester", 100, 40, false);
+    let mut ui = Ui::new(&dir, "tester", 120, 40, false);
     ui.key(KeyCode::Enter).keys("/").keys("боравак");
     ui.key(KeyCode::Enter);
     let (t, ts) = ui.app.current().unwrap();
@@ -664,15 +664,23 @@ fn transcripts_read_on_demand_show_the_same_views() {
 #[test]
 fn small_terminals_keep_every_tab_and_the_save_message() {
     let (_t, dir) = sample();
-    let ui = Ui::new(&dir, "tester", 80, 24, false);
-    let top = ui.screen().lines().next().unwrap().to_string();
-    for n in 1..=7 {
-        assert!(top.contains(&format!(" {n} ")), "{top}");
+    for w in [80, 40] {
+        let mut ui = Ui::new(&dir, "tester", w, 24, false);
+        ui.key(KeyCode::Enter);
+        for v in 1..=8 {
+            ui.keys(&v.to_string());
+            let top = ui.screen().lines().next().unwrap().to_string();
+            for n in 1..=8 {
+                assert!(top.contains(&format!(" {n}")), "{w} cols, view {v}: {top}");
+            }
+            if w == 80 {
+                assert!(
+                    top.contains(ui.app.view.title()),
+                    "the current view keeps its name: {top}"
+                );
+            }
+        }
     }
-    assert!(
-        top.contains("1 Interviews"),
-        "the current view keeps its name: {top}"
-    );
     let mut small = Ui::new(&dir, "ana2", 40, 12, false);
     small.key(KeyCode::Enter);
     small.keys("vllc");
@@ -775,4 +783,245 @@ fn x_asks_which_coding_when_several_overlap() {
     ui.keys("x");
     assert!(at(&ui).is_empty());
     assert!(!ui.screen().contains("which coding?"));
+}
+
+/// The Retrieval view: Enter on a code in the Codebook lists every passage of it once, as the
+/// quotes report counts them; the export holds exactly what is listed; a memo written there
+/// shows in the Memos list; recode and remove act on your coding in the passage and undo.
+#[test]
+fn retrieval_lists_a_codes_passages_and_acts_on_them() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "ana", 120, 40, false);
+    ui.keys("3");
+    // Walk to `fear` in the codebook and open it.
+    let codes: Vec<String> = ui
+        .app
+        .project
+        .codebook
+        .as_ref()
+        .unwrap()
+        .walk()
+        .iter()
+        .map(|r| r.code.id.clone())
+        .collect();
+    let at = codes.iter().position(|c| c == "fear").unwrap();
+    for _ in 0..at {
+        ui.keys("j");
+    }
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.app.view, View::Retrieval);
+    let s = ui.screen();
+    // The same passages `report quotes --code fear` prints, counted once each.
+    let all = intercode::codings::load_for_analysis(&dir, None);
+    let project = intercode::Project::load(&dir).unwrap().0;
+    let req = |format| intercode::report::Request {
+        kind: intercode::report::Kind::Quotes,
+        coders: Vec::new(),
+        all_coders: false,
+        code: Some("fear".into()),
+        lang: None,
+        by: "gender".into(),
+        quotes: 0,
+        format,
+    };
+    let json = intercode::report::build(
+        &project,
+        &all,
+        &req(intercode::report::render::Format::Json),
+    )
+    .unwrap()
+    .document;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let n = v["passages"].as_u64().unwrap() as usize;
+    assert!(n > 10);
+    assert!(s.contains(&format!("fear · {n} passage(s)")), "{s}");
+    let first = &v["quotes"][0];
+    assert!(s.contains(first["interview"].as_str().unwrap()), "{s}");
+    // Both languages of the first passage, and its coders.
+    assert!(s.contains("  en ") && s.contains("  ru "), "{s}");
+    assert!(s.contains("ana"), "{s}");
+
+    // Export: exactly the quotes report for the same code and coders.
+    ui.keys("e");
+    assert!(
+        ui.app.status.contains("exports/fear.md"),
+        "{}",
+        ui.app.status
+    );
+    let md = std::fs::read_to_string(dir.join("exports/fear.md")).unwrap();
+    let want =
+        intercode::report::build(&project, &all, &req(intercode::report::render::Format::Md))
+            .unwrap()
+            .document;
+    assert_eq!(md, want);
+    assert!(dir.join("exports/fear.csv").exists());
+
+    // Only ana's codings: a memo on the first passage, then the memo list shows it.
+    ui.keys("A");
+    assert!(ui.screen().contains("only ana"), "{}", ui.screen());
+    ui.keys("m");
+    if matches!(
+        ui.app.overlay,
+        Some(intercode::tui::popups::Overlay::Choose { .. })
+    ) {
+        ui.key(KeyCode::Enter);
+    }
+    // The prompt holds the memo as it was; Ctrl-U clears it like a shell's line.
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    ui.keys("worth quoting");
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.status.contains("memo saved"), "{}", ui.app.status);
+    assert!(
+        ui.screen().contains("✎  ana: worth quoting"),
+        "{}",
+        ui.screen()
+    );
+    ui.keys("9");
+    let s = ui.screen();
+    assert!(s.contains("memos · ") && s.contains("worth quoting"), "{s}");
+    let memos = &ui
+        .app
+        .retrieval_view
+        .data
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .items;
+    assert!(memos
+        .iter()
+        .all(|r| r.parts.iter().any(|p| !p.memo.is_empty())));
+    assert!(memos.iter().any(|r| r.quote.code.starts_with("fear")));
+    assert!(memos.iter().any(|r| !r.quote.code.starts_with("fear")));
+    // The passage with the new memo comes first in the memo list when it is the first memo.
+    let k = memos
+        .iter()
+        .position(|r| r.parts.iter().any(|p| p.memo == "worth quoting"))
+        .unwrap();
+    for _ in 0..k {
+        ui.keys("j");
+    }
+
+    // Recode it (the memo stays), undo, then remove it and undo.
+    let before = ui.app.mine.values().flatten().count();
+    let id = ui
+        .app
+        .retrieval_view
+        .data
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .items[k]
+        .parts
+        .iter()
+        .find(|p| p.coder == "ana" && p.memo == "worth quoting")
+        .unwrap()
+        .id
+        .clone();
+    let code_of = |ui: &Ui| {
+        ui.app
+            .mine
+            .values()
+            .flatten()
+            .find(|c| c.id == id)
+            .map(|c| c.code.to_string())
+    };
+    let old = code_of(&ui).unwrap();
+    ui.keys("c");
+    if matches!(
+        ui.app.overlay,
+        Some(intercode::tui::popups::Overlay::Choose { .. })
+    ) {
+        let ids = match &ui.app.overlay {
+            Some(intercode::tui::popups::Overlay::Choose { ids, .. }) => ids.clone(),
+            _ => unreachable!(),
+        };
+        for _ in 0..ids.iter().position(|x| *x == id).unwrap() {
+            ui.keys("j");
+        }
+        ui.key(KeyCode::Enter);
+    }
+    ui.keys("integration.friends");
+    ui.key(KeyCode::Enter);
+    assert_eq!(code_of(&ui).as_deref(), Some("integration.friends"));
+    assert!(
+        ui.screen().contains("integration.friends"),
+        "{}",
+        ui.screen()
+    );
+    ui.keys("u");
+    assert_eq!(code_of(&ui), Some(old));
+    ui.keys("x");
+    if matches!(
+        ui.app.overlay,
+        Some(intercode::tui::popups::Overlay::Choose { .. })
+    ) {
+        ui.key(KeyCode::Enter);
+    }
+    assert_eq!(ui.app.mine.values().flatten().count(), before - 1);
+    ui.keys("u");
+    assert_eq!(ui.app.mine.values().flatten().count(), before);
+
+    // Enter jumps to the passage in its transcript.
+    ui.keys("8");
+    ui.key(KeyCode::Enter);
+    assert_eq!(ui.app.view, View::Transcript);
+}
+
+/// The attribute filter narrows to participants with that value; an unknown attribute says so.
+#[test]
+fn retrieval_filters_by_participant_attribute() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "ana", 120, 40, false);
+    ui.app.retrieve_code("security");
+    ui.draw();
+    let all_n = ui
+        .app
+        .retrieval_view
+        .data
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .items
+        .len();
+    ui.keys("f").keys("gender=female");
+    ui.key(KeyCode::Enter);
+    let items = ui
+        .app
+        .retrieval_view
+        .data
+        .as_ref()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .items
+        .clone();
+    assert!(
+        !items.is_empty() && items.len() < all_n,
+        "{} of {all_n}",
+        items.len()
+    );
+    for i in &items {
+        assert_eq!(
+            ui.app.project.interviews[&i.quote.interview].attributes["gender"],
+            "female"
+        );
+    }
+    assert!(ui.screen().contains("gender=female"));
+    ui.keys("f");
+    ui.key(KeyCode::Backspace);
+    for _ in 0..20 {
+        ui.key(KeyCode::Backspace);
+    }
+    ui.keys("shoe_size=44");
+    ui.key(KeyCode::Enter);
+    assert!(
+        ui.screen()
+            .contains("no public participant attribute `shoe_size`"),
+        "{}",
+        ui.screen()
+    );
 }

@@ -90,6 +90,13 @@ impl Change {
                 format!("removed {} in {interview}", coding.code)
             }
             Change::Edited {
+                interview,
+                before,
+                after,
+            } if before.code != after.code => {
+                format!("recoded {} as {} in {interview}", before.code, after.code)
+            }
+            Change::Edited {
                 interview, after, ..
             } => format!("edited {} in {interview}", after.code),
         }
@@ -367,6 +374,33 @@ impl Session {
         let (interview, before) = self.find(id)?;
         let after = Coding {
             memo: memo.to_string(),
+            ..before.clone()
+        };
+        self.record(Change::Edited {
+            interview,
+            before,
+            after: after.clone(),
+        })?;
+        Ok(after)
+    }
+
+    /// Gives a coding another code, keeping its span, memo and id: one change, undone as one.
+    pub fn recode(&mut self, project: &Project, id: &str, code: &str) -> Result<Coding> {
+        if let Some(cb) = &project.codebook {
+            if !cb.contains(code) {
+                return Err(Error::usage(format!(
+                    "unknown code `{code}` (see `intercode codebook list`)"
+                )));
+            }
+        }
+        let (interview, before) = self.find(id)?;
+        if before.code.as_str() == code {
+            return Err(Error::usage(format!(
+                "coding {id} already has code `{code}`"
+            )));
+        }
+        let after = Coding {
+            code: code.into(),
             ..before.clone()
         };
         self.record(Change::Edited {

@@ -11,6 +11,7 @@ pub mod build;
 pub mod passages;
 pub mod redact;
 pub mod render;
+pub mod retrieve;
 pub mod settings;
 
 pub use build::{build, Built, Kind, Request};
@@ -517,7 +518,7 @@ fn hull(an: &Analysis, p: &Passage, lang: &str) -> Option<Range<usize>> {
         .reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
 }
 
-fn passage_quote(
+pub(super) fn passage_quote(
     interview: &crate::project::Interview,
     an: &Analysis,
     p: &Passage,

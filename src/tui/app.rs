@@ -50,6 +50,7 @@ pub struct App {
     pub quit: bool,
     pub search_limit: usize,
     pub disputes_view: crate::tui::views::disagreements::DisputesState,
+    pub retrieval_view: crate::tui::views::retrieval::RetrievalState,
     pub help_view: crate::tui::popups::HelpState,
     /// The full project, while it is being read behind the outline.
     pub loading: Option<Loading>,
@@ -163,6 +164,7 @@ impl App {
             quit: false,
             search_limit: 500,
             disputes_view: Default::default(),
+            retrieval_view: Default::default(),
             help_view: Default::default(),
             loading,
             pending_open: None,
@@ -218,6 +220,7 @@ impl App {
         if changed {
             self.project.codebook = Some(cb);
             self.report_view.data = None;
+            self.retrieval_view.data = None;
             self.set_status("the codebook changed on disk (another session); reloaded");
         }
         changed
@@ -232,12 +235,33 @@ impl App {
     pub fn step(&mut self, msg: Msg) {
         match msg {
             Msg::Key(k) => self.handle_key(k),
-            Msg::Mouse(m) => self.handle_mouse(m),
+            Msg::Mouse(m) => self.mouse(m),
             Msg::Frame(area) => self.prepare(area),
             Msg::Tick => {
                 self.drain_worker();
                 self.notice_outside_changes();
             }
+        }
+    }
+
+    /// The mouse: the transcript has its own handling (click, drag, wheel); every list view
+    /// moves its selection with the wheel, as with j and k.
+    fn mouse(&mut self, m: ratatui::crossterm::event::MouseEvent) {
+        use ratatui::crossterm::event::MouseEventKind;
+        if self.view == View::Transcript || self.overlay.is_some() {
+            return self.handle_mouse(m);
+        }
+        let down = match m.kind {
+            MouseEventKind::ScrollDown => true,
+            MouseEventKind::ScrollUp => false,
+            _ => return,
+        };
+        if self.view == View::Search {
+            let key = if down { KeyCode::Down } else { KeyCode::Up };
+            self.search.in_results = true;
+            self.search_key(KeyEvent::from(key));
+        } else {
+            self.act(if down { Action::Down } else { Action::Up });
         }
     }
 
@@ -286,6 +310,8 @@ impl App {
             ViewReport => self.switch(View::Report),
             ViewSuggestions => self.switch(View::Suggestions),
             ViewDisagreements => self.switch(View::Disagreements),
+            ViewRetrieval => self.switch(View::Retrieval),
+            ViewMemos => self.retrieve_memos(),
             _ => match self.view {
                 View::Transcript => self.transcript_action(a),
                 View::Interviews => self.list_action(a),
@@ -293,6 +319,7 @@ impl App {
                 View::Report => self.report_action(a),
                 View::Suggestions => self.suggestions_action(a),
                 View::Disagreements => self.disagreements_action(a),
+                View::Retrieval => self.retrieval_action(a),
                 View::Search => {}
             },
         }
@@ -303,7 +330,9 @@ impl App {
             self.set_status("open an interview first (Enter in the interview list)");
             return;
         }
-        if matches!(v, View::Suggestions | View::Disagreements) && self.still_loading() {
+        if matches!(v, View::Suggestions | View::Disagreements | View::Retrieval)
+            && self.still_loading()
+        {
             return;
         }
         if v == View::Suggestions && self.suggestions_view.list.is_empty() {
@@ -329,6 +358,7 @@ impl App {
 
     pub(crate) fn after_change(&mut self, interview: &str, result: crate::Result<String>) {
         self.report_view.data = None;
+        self.retrieval_view.data = None;
         match result {
             Ok(msg) => {
                 self.saved = true;
@@ -356,6 +386,7 @@ impl App {
                     self.project.survey = e.survey;
                 }
                 self.report_view.data = None;
+                self.retrieval_view.data = None;
                 self.set_status(if e.was_newer {
                     format!("{msg} (the codebook had changed on disk; your edit was applied to the newer version)")
                 } else {
@@ -383,6 +414,7 @@ impl App {
             }
         }
         self.report_view.data = None;
+        self.retrieval_view.data = None;
     }
 
     /// Codings for counts: yours, or everyone's.

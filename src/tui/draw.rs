@@ -44,6 +44,7 @@ impl App {
                 }
                 self.scroll_to_cursor(false);
             }
+            View::Retrieval => self.ensure_retrieval(),
             View::Search => {
                 let visible = crate::tui::views::search::hits_visible(body);
                 self.search.scroll = crate::tui::views::search::hits_scroll(
@@ -80,13 +81,16 @@ impl App {
             View::Report => self.draw_report(f, body),
             View::Suggestions => self.draw_suggestions(f, body),
             View::Disagreements => self.draw_disagreements(f, body),
+            View::Retrieval => self.draw_retrieval(f, body),
         }
         self.draw_status(f, status);
         match self.overlay.clone() {
             Some(Overlay::Help) => self.draw_help(f, body),
-            Some(Overlay::Picker { query, selected }) => {
-                self.draw_picker(f, body, &query, selected)
-            }
+            Some(Overlay::Picker {
+                query,
+                selected,
+                purpose,
+            }) => self.draw_picker(f, body, &query, selected, &purpose),
             Some(Overlay::Prompt { title, input, .. }) => self.draw_prompt(f, body, &title, &input),
             Some(Overlay::Choose { ids, selected, .. }) => {
                 self.draw_choose(f, body, &ids, selected)
@@ -97,10 +101,20 @@ impl App {
 
     pub(crate) fn draw_tabs(&self, f: &mut Frame, area: Rect) {
         // Every view stays reachable on a narrow screen: when the full titles do not fit,
-        // the other views show only their number.
-        let full: usize = 11 + View::ALL.iter().map(|v| v.title().len() + 2).sum::<usize>();
-        let compact = full > area.width as usize;
-        let mut spans = vec![Span::styled(" intercode ", self.accent())];
+        // the other views show only their number, then the name "intercode" goes, then the
+        // current view shows only its number too.
+        let width = area.width as usize;
+        let title_len = |v: View| v.title().chars().count() + 2;
+        let full: usize = 11 + View::ALL.iter().map(|v| title_len(*v)).sum::<usize>();
+        let numbers = View::ALL.len() * 3;
+        let current_len = title_len(self.view);
+        let compact = full > width;
+        let logo = 11 + numbers - 3 + current_len <= width || !compact;
+        let current_short = numbers - 3 + current_len > width;
+        let mut spans = Vec::new();
+        if logo {
+            spans.push(Span::styled(" intercode ", self.accent()));
+        }
         for v in View::ALL {
             let current = v == self.view;
             let style = if current {
@@ -108,7 +122,7 @@ impl App {
             } else {
                 Style::default()
             };
-            let title = if compact && !current {
+            let title = if compact && (!current || current_short) {
                 v.title().split(' ').next().unwrap_or_default()
             } else {
                 v.title()

@@ -37,6 +37,8 @@ actions! {
     ViewReport => "view_report", "global", "report";
     ViewSuggestions => "view_suggestions", "global", "auto-coding suggestions";
     ViewDisagreements => "view_disagreements", "global", "disagreements between two coders";
+    ViewRetrieval => "view_retrieval", "global", "retrieve a code's passages across interviews";
+    ViewMemos => "view_memos", "global", "every memo in the project (in Retrieval)";
     Up => "up", "move", "up / previous segment";
     Down => "down", "move", "down / next segment";
     Left => "left", "move", "previous character";
@@ -55,6 +57,7 @@ actions! {
     Cancel => "cancel", "transcript", "cancel the selection / close";
     Code => "code", "transcript", "code the selection (picker)";
     Uncode => "uncode", "transcript", "remove your coding under the cursor";
+    Recode => "recode", "transcript", "give your coding under the cursor another code";
     Memo => "memo", "transcript", "write a memo on your coding under the cursor";
     CopyOther => "copy_other", "transcript", "copy your coding to the other language";
     Undo => "undo", "transcript", "undo";
@@ -70,7 +73,9 @@ actions! {
     Move => "move", "codebook", "move under another code";
     Merge => "merge", "codebook", "merge into another code";
     Reject => "reject", "suggestions", "reject the suggestion";
-    AllCoders => "all_coders", "report", "count all coders / only you";
+    AllCoders => "all_coders", "report & retrieval", "whose codings: all coders / only you / default";
+    Filter => "filter", "retrieval & suggestions", "filter the list";
+    Export => "export", "retrieval", "export the list shown (exports/CODE.md and .csv)";
     TakeFirst => "take_first", "disagreements", "consensus: take the first coder's codes";
     TakeSecond => "take_second", "disagreements", "consensus: take the second coder's codes";
     TakeBoth => "take_both", "disagreements", "consensus: take both coders' codes";
@@ -91,6 +96,8 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("5", Action::ViewReport),
     ("6", Action::ViewSuggestions),
     ("7", Action::ViewDisagreements),
+    ("8", Action::ViewRetrieval),
+    ("9", Action::ViewMemos),
     ("k", Action::Up),
     ("up", Action::Up),
     ("j", Action::Down),
@@ -121,6 +128,7 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("esc", Action::Cancel),
     ("c", Action::Code),
     ("x", Action::Uncode),
+    ("C", Action::Recode),
     ("m", Action::Memo),
     ("y", Action::CopyOther),
     ("u", Action::Undo),
@@ -138,6 +146,8 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("+", Action::Merge),
     ("d", Action::Reject),
     ("A", Action::AllCoders),
+    ("f", Action::Filter),
+    ("e", Action::Export),
     ("<", Action::TakeFirst),
     (">", Action::TakeSecond),
     ("=", Action::TakeBoth),

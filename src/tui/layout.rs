@@ -197,6 +197,22 @@ pub fn header_text(t: &Transcript, segment: usize) -> String {
     format!("{}  {}", s.locator(), s.speaker.as_deref().unwrap_or("—"))
 }
 
+/// The first item to draw in a list of items of varying heights so that the selected one is
+/// shown whole (when it fits) with as many before it as fill half of `height` rows.
+pub fn first_shown(selected: usize, height: usize, rows_of: impl Fn(usize) -> usize) -> usize {
+    let mut first = selected;
+    let mut used = rows_of(selected);
+    while first > 0 {
+        let n = rows_of(first - 1);
+        if used + n > height / 2 {
+            break;
+        }
+        used += n;
+        first -= 1;
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,11 @@ struct Place {
     lang: Option<String>,
     cursor: usize,
     parallel: bool,
+    /// What the Retrieval view showed: a code, or every memo.
+    #[serde(default)]
+    retrieving: Option<String>,
+    #[serde(default)]
+    memos: bool,
 }
 
 impl App {
@@ -35,6 +40,8 @@ impl App {
             lang: ts.map(|t| t.lang.clone()),
             cursor: ts.map_or(0, |t| t.cursor),
             parallel: ts.is_some_and(|t| t.parallel),
+            retrieving: self.retrieval_view.query.code.clone(),
+            memos: self.retrieval_view.query.memos_only,
         };
         let path = self.place_path();
         if let Some(dir) = path.parent() {
@@ -65,6 +72,14 @@ impl App {
                 }
             }
         }
+        let q = &mut self.retrieval_view.query;
+        q.code = place.retrieving.filter(|c| {
+            self.project
+                .codebook
+                .as_ref()
+                .is_some_and(|cb| cb.contains(c))
+        });
+        q.memos_only = place.memos;
         if let Some(v) = View::ALL.into_iter().find(|v| v.title() == place.view) {
             if v != View::Transcript || self.transcript.is_some() {
                 self.view = v;

@@ -102,6 +102,7 @@ impl App {
                 self.project = full;
                 self.loading = None;
                 self.report_view.data = None;
+                self.retrieval_view.data = None;
                 let all = self.all_codings(true);
                 let errors = problems
                     .iter()

@@ -33,8 +33,20 @@ impl App {
     /// Runs `what` on your coding under the cursor, asking which when there are several.
     pub(crate) fn on_coding(&mut self, what: ChooseFor) {
         let here = self.mine_under_cursor();
+        if here.is_empty() {
+            self.set_status("no coding of yours under the cursor");
+            return;
+        }
+        self.on_codings(what, here);
+    }
+
+    /// Runs `what` on one of `here` (your codings), asking which when there are several.
+    pub(crate) fn on_codings(&mut self, what: ChooseFor, here: Vec<crate::codings::Coding>) {
         match here.len() {
-            0 => self.set_status("no coding of yours under the cursor"),
+            0 => self.set_status(format!(
+                "no coding of yours ({}) here: switch coders with A to see yours",
+                self.coder
+            )),
             1 => self.do_on_coding(what, &here[0].id),
             _ => {
                 self.overlay = Some(Overlay::Choose {
@@ -51,16 +63,26 @@ impl App {
             ChooseFor::Uncode => self.uncode(id),
             ChooseFor::Memo => self.open_memo(id),
             ChooseFor::CopyOther => self.copy_other(id),
+            ChooseFor::Recode => {
+                let code = self.my_coding(id).map(|(_, c)| c.code.to_string());
+                self.overlay = Some(Overlay::Picker {
+                    query: String::new(),
+                    selected: 0,
+                    purpose: crate::tui::popups::PickFor::Recode(id.to_string()),
+                });
+                if let Some(c) = code {
+                    self.set_status(format!("recode {c} as: pick the new code"));
+                }
+            }
         }
     }
 
     pub(crate) fn draw_choose(&self, f: &mut Frame, area: Rect, ids: &[String], selected: usize) {
-        let here = self.mine_under_cursor();
         let lines: Vec<Line> = ids
             .iter()
             .enumerate()
             .filter_map(|(k, id)| {
-                let c = here.iter().find(|c| &c.id == id)?;
+                let (_, c) = self.my_coding(id)?;
                 let quote: String = c.quote.text().unwrap_or("").chars().take(50).collect();
                 let text = format!(" {} ({}..{}) “{}”", c.code, c.start, c.end, quote);
                 let style = if k == selected {

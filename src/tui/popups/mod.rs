@@ -3,7 +3,7 @@
 
 use crate::codebook::Code;
 use crate::tui::app::*;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
@@ -22,6 +22,18 @@ pub enum PromptKind {
     Rename(String),
     Move(String),
     Merge(String),
+    RetrievalFilter,
+}
+
+/// What a code picked in the picker is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickFor {
+    /// Code the selection in the transcript.
+    Code,
+    /// Give your coding (this id) the picked code instead.
+    Recode(String),
+    /// Show the picked code's passages in the Retrieval view.
+    Retrieve,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +43,7 @@ pub enum Overlay {
     Picker {
         query: String,
         selected: usize,
+        purpose: PickFor,
     },
     Prompt {
         kind: PromptKind,
@@ -51,7 +64,20 @@ pub enum ChooseFor {
     Uncode,
     Memo,
     CopyOther,
+    Recode,
 }
+/// Deletes the word before the end of a one-line input, and the spaces after it (Ctrl-W).
+pub fn delete_word_back(input: &mut String) {
+    let trimmed = input.trim_end().len();
+    input.truncate(trimmed);
+    let start = input
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    input.truncate(start);
+}
+
 /// The help popup's state.
 #[derive(Debug, Clone, Default)]
 pub struct HelpState {
@@ -103,6 +129,7 @@ impl App {
             Overlay::Picker {
                 mut query,
                 mut selected,
+                purpose,
             } => {
                 let n = self.picker_matches(&query).len();
                 match k.code {
@@ -113,7 +140,11 @@ impl App {
                             .get(selected)
                             .map(|c| c.id.clone())
                         {
-                            self.apply_code(&code);
+                            match purpose {
+                                PickFor::Code => self.apply_code(&code),
+                                PickFor::Recode(id) => self.recode(&id, &code),
+                                PickFor::Retrieve => self.retrieve_code(&code),
+                            }
                         }
                         return;
                     }
@@ -131,7 +162,11 @@ impl App {
                     }
                     _ => {}
                 }
-                self.overlay = Some(Overlay::Picker { query, selected });
+                self.overlay = Some(Overlay::Picker {
+                    query,
+                    selected,
+                    purpose,
+                });
             }
             Overlay::Prompt {
                 kind,
@@ -140,6 +175,17 @@ impl App {
             } => match k.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter => self.submit_prompt(kind, input),
+                KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.overlay = Some(Overlay::Prompt {
+                        kind,
+                        title,
+                        input: String::new(),
+                    });
+                }
+                KeyCode::Char('w') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                    crate::tui::popups::delete_word_back(&mut input);
+                    self.overlay = Some(Overlay::Prompt { kind, title, input });
+                }
                 KeyCode::Backspace => {
                     input.pop();
                     self.overlay = Some(Overlay::Prompt { kind, title, input });
@@ -155,8 +201,11 @@ impl App {
 
     pub(crate) fn submit_prompt(&mut self, kind: PromptKind, input: String) {
         match kind {
+            PromptKind::RetrievalFilter => self.set_retrieval_filter(&input),
             PromptKind::Memo(id) => {
-                let interview = self.open_interview();
+                let Some((interview, _)) = self.my_coding(&id) else {
+                    return;
+                };
                 let Some(s) = self.session.as_mut() else {
                     return;
                 };

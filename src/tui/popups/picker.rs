@@ -3,6 +3,7 @@
 use crate::codebook::Code;
 use crate::tui::app::*;
 use crate::tui::layout::inert;
+use crate::tui::popups::PickFor;
 use ratatui::layout::{Constraint, Direction, Layout as Split, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -60,12 +61,24 @@ impl App {
         scored.into_iter().map(|(_, _, c)| c).collect()
     }
 
-    pub(crate) fn draw_picker(&self, f: &mut Frame, area: Rect, query: &str, selected: usize) {
+    pub(crate) fn draw_picker(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        query: &str,
+        selected: usize,
+        purpose: &PickFor,
+    ) {
+        let what = match purpose {
+            PickFor::Code => "code the selection",
+            PickFor::Recode(_) => "recode as",
+            PickFor::Retrieve => "retrieve the passages of",
+        };
         let r = Self::centered(area, 90, area.height.saturating_sub(2).max(10));
         f.render_widget(Clear, r);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" code the selection · type to filter · ↑↓ · Enter apply · Esc cancel ");
+        let block = Block::default().borders(Borders::ALL).title(format!(
+            " {what} · type to filter · ↑↓ · Enter · Esc cancel "
+        ));
         let inner = block.inner(r);
         f.render_widget(block, r);
         let [input, rest] =

@@ -74,6 +74,7 @@ impl App {
             }
             Action::Top => self.codebook_view.selected = 0,
             Action::Bottom => self.codebook_view.selected = n.saturating_sub(1),
+            Action::Open if !sel.is_empty() => self.retrieve_code(&sel),
             Action::Add => {
                 self.overlay = Some(Overlay::Prompt {
                     kind: PromptKind::AddCode(sel.clone()),

@@ -6,7 +6,7 @@
 use crate::agreement::{Decision, DisputedPassage, CONSENSUS};
 use crate::tui::app::*;
 use crate::tui::keymap::Action;
-use crate::tui::layout::{inert, wrap_str};
+use crate::tui::layout::{first_shown, inert, wrap_str};
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -228,16 +228,7 @@ impl App {
         }
         // The selected passage is shown whole when it fits, with as many before it as fit.
         let sel = v.selected.min(v.list.len() - 1);
-        let mut first = sel;
-        let mut used = passage_lines(&v.list[sel], w).len();
-        while first > 0 {
-            let n = passage_lines(&v.list[first - 1], w).len();
-            if used + n > h / 2 {
-                break;
-            }
-            used += n;
-            first -= 1;
-        }
+        let first = first_shown(sel, h, |k| passage_lines(&v.list[k], w).len());
         let mut lines = Vec::new();
         for (k, p) in v.list.iter().enumerate().skip(first) {
             if lines.len() >= h {

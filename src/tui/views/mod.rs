@@ -9,6 +9,7 @@ pub mod codebook;
 pub mod disagreements;
 pub mod interviews;
 pub mod report;
+pub mod retrieval;
 pub mod search;
 pub mod suggestions;
 pub mod transcript;
@@ -22,10 +23,11 @@ pub enum View {
     Report,
     Suggestions,
     Disagreements,
+    Retrieval,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Interviews,
         View::Transcript,
         View::Codebook,
@@ -33,6 +35,7 @@ impl View {
         View::Report,
         View::Suggestions,
         View::Disagreements,
+        View::Retrieval,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -43,6 +46,7 @@ impl View {
             View::Report => "5 Report",
             View::Suggestions => "6 Suggestions",
             View::Disagreements => "7 Disagreements",
+            View::Retrieval => "8 Retrieval",
         }
     }
 }

@@ -55,6 +55,14 @@ impl App {
                     self.search.in_results = false;
                     true
                 }
+                KeyCode::Char('g') | KeyCode::Home => {
+                    self.search.selected = 0;
+                    true
+                }
+                KeyCode::Char('G') | KeyCode::End => {
+                    self.search.selected = self.search.hits.len().saturating_sub(1);
+                    true
+                }
                 KeyCode::Char('j') => self.search_key(KeyEvent::from(KeyCode::Down)),
                 KeyCode::Char('k') => self.search_key(KeyEvent::from(KeyCode::Up)),
                 KeyCode::Up if self.search.selected == 0 => {
@@ -73,6 +81,11 @@ impl App {
         match k.code {
             KeyCode::Char('u') if ctrl => {
                 self.search.query.clear();
+                self.run_search();
+                true
+            }
+            KeyCode::Char('w') if ctrl => {
+                crate::tui::popups::delete_word_back(&mut self.search.query);
                 self.run_search();
                 true
             }

@@ -1,7 +1,7 @@
 //! Coding in the Transcript view: code the selection, remove or copy a coding to the other
 //! language, undo and redo; every change is saved by the coder's session at once.
 
-use crate::codings::{self, store::NewCoding, Origin};
+use crate::codings::{self, store::NewCoding, Coding, Origin};
 use crate::tui::app::*;
 
 impl App {
@@ -69,13 +69,21 @@ impl App {
         self.after_change(&interview, r);
     }
 
+    /// Your coding `id`, in any interview: (interview, coding).
+    pub(crate) fn my_coding(&self, id: &str) -> Option<(String, Coding)> {
+        self.mine.iter().find_map(|(i, cs)| {
+            cs.iter()
+                .find(|c| c.id == id)
+                .map(|c| (i.clone(), c.clone()))
+        })
+    }
+
     /// Removes your coding `id`.
     pub(crate) fn uncode(&mut self, id: &str) {
-        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
-            self.set_status("no coding of yours under the cursor");
+        let Some((interview, c)) = self.my_coding(id) else {
+            self.set_status("no such coding of yours");
             return;
         };
-        let interview = self.open_interview();
         let Some(s) = self.session.as_mut() else {
             return;
         };
@@ -85,10 +93,26 @@ impl App {
         self.after_change(&interview, r);
     }
 
+    /// Gives your coding `id` the code `code` (span, memo and id kept; `u` undoes it).
+    pub(crate) fn recode(&mut self, id: &str, code: &str) {
+        let Some((interview, _)) = self.my_coding(id) else {
+            self.set_status("no such coding of yours");
+            return;
+        };
+        let Some(s) = self.session.as_mut() else {
+            self.set_status("read-only session: another session holds this coder's lock");
+            return;
+        };
+        let r = s
+            .recode(&self.project, id, code)
+            .map(|c| format!("recoded as {}, saved (u to undo)", c.code));
+        self.after_change(&interview, r);
+    }
+
     /// Opens the memo prompt of your coding `id`.
     pub(crate) fn open_memo(&mut self, id: &str) {
-        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
-            self.set_status("no coding of yours under the cursor");
+        let Some((_, c)) = self.my_coding(id) else {
+            self.set_status("no such coding of yours");
             return;
         };
         self.overlay = Some(crate::tui::popups::Overlay::Prompt {
@@ -100,14 +124,10 @@ impl App {
 
     /// Copies your coding `id` to the aligned passage of the other language.
     pub(crate) fn copy_other(&mut self, id: &str) {
-        let Some(c) = self.mine_under_cursor().into_iter().find(|c| c.id == id) else {
-            self.set_status("no coding of yours under the cursor");
+        let Some((interview_id, c)) = self.my_coding(id) else {
+            self.set_status("no such coding of yours");
             return;
         };
-        let Some((_, ts)) = self.current() else {
-            return;
-        };
-        let interview_id = ts.interview.clone();
         let interview = &self.project.interviews[&interview_id];
         let r = codings::aligned_span(interview, &c.lang, &c.span()).and_then(|(lang, span)| {
             let s = self

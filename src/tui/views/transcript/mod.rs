@@ -357,10 +357,12 @@ impl App {
                     self.overlay = Some(Overlay::Picker {
                         query: String::new(),
                         selected: 0,
+                        purpose: crate::tui::popups::PickFor::Code,
                     });
                 }
             }
             Uncode => self.on_coding(crate::tui::popups::ChooseFor::Uncode),
+            Recode => self.on_coding(crate::tui::popups::ChooseFor::Recode),
             Memo => self.on_coding(crate::tui::popups::ChooseFor::Memo),
             CopyOther => self.on_coding(crate::tui::popups::ChooseFor::CopyOther),
             Undo => self.undo_redo(true),
