@@ -238,6 +238,46 @@ impl Codebook {
         Ok(())
     }
 
+    /// Sets a code's description (its definition for coders).
+    pub fn set_description(&mut self, id: &str, text: &str) -> Result<(), EditError> {
+        let code = self
+            .find_mut(id)
+            .ok_or_else(|| EditError::Unknown(id.into()))?;
+        code.description = text.trim().to_string();
+        Ok(())
+    }
+
+    /// A colour for a new code, as far as can be from every colour in use: the candidate
+    /// (24 hues at two lightnesses) whose nearest used colour is farthest away, so a new
+    /// code's stripes never look like its parent's or a sibling's.
+    pub fn distinct_colour(&self) -> String {
+        let used: Vec<[f64; 3]> = self
+            .walk()
+            .iter()
+            .filter_map(|r| hex_rgb(&r.code.color))
+            .collect();
+        let mut best = (f64::MIN, String::from("#888888"));
+        for k in 0..48 {
+            let hue = (k % 24) as f64 * 15.0;
+            let light = if k < 24 { 0.45 } else { 0.62 };
+            let rgb = hsl_rgb(hue, 0.65, light);
+            let nearest = used
+                .iter()
+                .map(|u| (0..3).map(|i| (u[i] - rgb[i]).powi(2)).sum::<f64>())
+                .fold(f64::MAX, f64::min);
+            if nearest > best.0 {
+                let hex = format!(
+                    "#{:02x}{:02x}{:02x}",
+                    (rgb[0] * 255.0).round() as u8,
+                    (rgb[1] * 255.0).round() as u8,
+                    (rgb[2] * 255.0).round() as u8
+                );
+                best = (nearest, hex);
+            }
+        }
+        best.1
+    }
+
     /// Detaches a code (with its sub-codes) from the tree.
     pub fn detach(&mut self, id: &str) -> Option<Code> {
         fn go(codes: &mut Vec<Code>, id: &str) -> Option<Code> {
@@ -343,6 +383,48 @@ impl From<EditError> for crate::Error {
     fn from(e: EditError) -> Self {
         crate::Error::usage(e.to_string())
     }
+}
+
+/// The id part a name gives: lower case ASCII letters and digits, other runs of characters as
+/// one `_` ("Work–life balance" -> `work_life_balance`); empty when the name has no Latin
+/// letter or digit.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+fn hex_rgb(c: &str) -> Option<[f64; 3]> {
+    if !is_valid_color(c) {
+        return None;
+    }
+    let ch = |i: usize| {
+        u8::from_str_radix(&c[i..i + 2], 16)
+            .ok()
+            .map(|v| v as f64 / 255.0)
+    };
+    Some([ch(1)?, ch(3)?, ch(5)?])
+}
+
+fn hsl_rgb(h: f64, s: f64, l: f64) -> [f64; 3] {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - ((h / 60.0) % 2.0 - 1.0).abs());
+    let m = l - c / 2.0;
+    let (r, g, b) = match h as u32 / 60 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    [r + m, g + m, b + m]
 }
 
 /// Code ids are stable slugs: `fear`, `fear.deportation`, `work_life-balance`.
@@ -579,6 +661,41 @@ mod tests {
         let err = Codebook::parse(raw, Path::new("cb.json")).unwrap_err();
         assert_eq!(err.location.line, Some(2));
         assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn new_codes_get_a_slug_and_a_colour_unlike_any_in_use() {
+        assert_eq!(slug("Work–life balance"), "work_life_balance");
+        assert_eq!(slug("  Police, courts "), "police_courts");
+        assert_eq!(slug("Страх"), "");
+        let code = |id: &str, color: &str| Code {
+            id: id.into(),
+            name: BTreeMap::from([("en".to_string(), id.to_string())]),
+            color: color.into(),
+            description: String::new(),
+            include: String::new(),
+            exclude: String::new(),
+            examples: Vec::new(),
+            rules: BTreeMap::new(),
+            children: Vec::new(),
+        };
+        let mut cb = Codebook {
+            version: 1,
+            codes: vec![code("a", "#c0392b"), code("b", "#2980b9")],
+        };
+        let dist = |a: &str, b: &str| {
+            let (a, b) = (hex_rgb(a).unwrap(), hex_rgb(b).unwrap());
+            (0..3).map(|i| (a[i] - b[i]).powi(2)).sum::<f64>().sqrt()
+        };
+        // Each new colour keeps its distance from all before it, code after code.
+        for k in 0..8 {
+            let c = cb.distinct_colour();
+            assert!(is_valid_color(&c), "{c}");
+            for r in cb.walk() {
+                assert!(dist(&c, &r.code.color) > 0.2, "{c} near {}", r.code.color);
+            }
+            cb.add(code(&format!("n{k}"), &c), None).unwrap();
+        }
     }
 
     #[test]

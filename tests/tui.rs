@@ -380,22 +380,54 @@ fn codebook_view_shows_criteria_and_edits() {
         s.contains("fear.deportation") && s.contains("Description"),
         "{s}"
     );
-    ui.keys("a").keys("family");
+    // `a` asks for both names and a description; the English name gives the id, and the new
+    // code gets a colour unlike any in use (its parent's included).
+    ui.keys("a");
+    ui.keys("Family left behind");
+    ui.key(KeyCode::Tab);
+    ui.keys("Семья на родине");
+    ui.key(KeyCode::Tab);
+    ui.keys("Worry for relatives in Russia.");
+    let s = ui.screen();
+    assert!(s.contains("new code") && s.contains("Russian name"), "{s}");
     ui.key(KeyCode::Enter);
-    assert!(ui.screen().contains("added fear.family"), "{}", ui.screen());
-    let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
-    assert!(cb.contains("\"fear.family\""));
-    ui.keys("jr");
-    for _ in 0..30 {
-        ui.key(KeyCode::Backspace);
-    }
-    ui.keys("Fear (all kinds)");
-    ui.key(KeyCode::Enter);
-    let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
     assert!(
-        cb.contains("Fear (all kinds)") || cb.contains("\"Fear (all kinds)\""),
-        "renamed"
+        ui.screen().contains("added fear.family_left_behind"),
+        "{}",
+        ui.screen()
     );
+    let cb = intercode::ops::read_codebook(&dir).unwrap();
+    let c = cb.find("fear.family_left_behind").unwrap();
+    assert_eq!(c.name["ru"], "Семья на родине");
+    assert_eq!(c.description, "Worry for relatives in Russia.");
+    assert!(cb
+        .walk()
+        .iter()
+        .all(|r| r.code.id == c.id || r.code.color != c.color));
+    // A name with no Latin letter gives no id: the dialog stays open and says why.
+    ui.keys("a").keys("Семья");
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.overlay.is_some());
+    assert!(ui.screen().contains("Latin letters"), "{}", ui.screen());
+    ui.key(KeyCode::Esc);
+    // `r` edits the names and the description of the selected code.
+    ui.keys("r");
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    ui.keys("Fear (all kinds)");
+    ui.key(KeyCode::Down);
+    ui.key(KeyCode::Down);
+    ui.keys(" Any kind.");
+    ui.key(KeyCode::Enter);
+    let cb = intercode::ops::read_codebook(&dir).unwrap();
+    let fear = cb.find("fear").unwrap();
+    assert_eq!(fear.name["en"], "Fear (all kinds)");
+    assert!(
+        fear.description.ends_with(" Any kind."),
+        "{}",
+        fear.description
+    );
+    assert_eq!(fear.name["ru"], "Страх");
 }
 
 #[test]

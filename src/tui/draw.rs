@@ -92,6 +92,11 @@ impl App {
                 purpose,
             }) => self.draw_picker(f, body, &query, selected, &purpose),
             Some(Overlay::Prompt { title, input, .. }) => self.draw_prompt(f, body, &title, &input),
+            Some(Overlay::Form {
+                kind,
+                fields,
+                focus,
+            }) => self.draw_form(f, body, &kind, &fields, focus),
             Some(Overlay::Choose { ids, selected, .. }) => {
                 self.draw_choose(f, body, &ids, selected)
             }

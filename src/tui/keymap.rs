@@ -68,8 +68,8 @@ actions! {
     Find => "find", "transcript", "find in this transcript";
     FindNext => "find_next", "transcript", "next match";
     FindPrev => "find_prev", "transcript", "previous match";
-    Add => "add", "codebook", "add a sub-code";
-    Rename => "rename", "codebook", "rename (English name)";
+    Add => "add", "codebook", "add a sub-code (names, description)";
+    Rename => "rename", "codebook", "edit names and description";
     Move => "move", "codebook", "move under another code";
     Merge => "merge", "codebook", "merge into another code";
     Reject => "reject", "suggestions", "reject the suggestion";

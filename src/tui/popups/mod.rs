@@ -1,16 +1,16 @@
 //! Popups over a view: help, the code picker and one-line prompts. What is open is an
 //! [`Overlay`]; its keys go to `overlay_key` before any view sees them.
 
-use crate::codebook::Code;
 use crate::tui::app::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
-use std::collections::BTreeMap;
 
 mod choose;
+mod form;
 mod help;
 mod picker;
 mod prompt;
+pub use form::{Fields, FormKind};
 pub use picker::fuzzy_score;
 
 /// What a one-line prompt is for.
@@ -18,8 +18,6 @@ pub use picker::fuzzy_score;
 pub enum PromptKind {
     Memo(String),
     Find,
-    AddCode(String),
-    Rename(String),
     Move(String),
     Merge(String),
     RetrievalFilter,
@@ -49,6 +47,12 @@ pub enum Overlay {
         kind: PromptKind,
         title: String,
         input: String,
+    },
+    /// A dialog of several fields (the codebook's add and edit).
+    Form {
+        kind: FormKind,
+        fields: Fields,
+        focus: usize,
     },
     /// Which of several codings under the cursor an action is for.
     Choose {
@@ -101,6 +105,11 @@ impl App {
                 }
                 _ => self.help_view.scroll = 0, // any other key closes the help
             },
+            Overlay::Form {
+                kind,
+                fields,
+                focus,
+            } => self.form_key(kind, fields, focus, k),
             Overlay::Choose {
                 what,
                 ids,
@@ -220,42 +229,13 @@ impl App {
                 }
                 self.find(true);
             }
-            PromptKind::AddCode(parent) => self.edit_codebook(|cb| {
-                let id = input.trim().to_string();
-                let color = cb
-                    .find(&parent)
-                    .map(|p| p.color.clone())
-                    .unwrap_or_else(|| "#888888".into());
-                let name = id
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(&id)
-                    .replace(['_', '-'], " ");
-                let code = Code {
-                    id: id.clone(),
-                    name: BTreeMap::from([("en".to_string(), name)]),
-                    color,
-                    description: String::new(),
-                    include: String::new(),
-                    exclude: String::new(),
-                    examples: Vec::new(),
-                    rules: BTreeMap::new(),
-                    children: Vec::new(),
-                };
-                cb.add(code, Some(&parent)).map(|_| format!("added {id}"))
-            }),
-            PromptKind::Rename(id) => self.edit_codebook(|cb| {
-                cb.rename(
-                    &id,
-                    &BTreeMap::from([("en".to_string(), input.trim().to_string())]),
-                )
-                .map(|_| format!("renamed {id}"))
-            }),
-            PromptKind::Move(id) => self.edit_codebook(|cb| {
-                let parent = input.trim();
-                let parent = (!parent.is_empty() && parent != "-").then_some(parent);
-                cb.move_code(&id, parent).map(|_| format!("moved {id}"))
-            }),
+            PromptKind::Move(id) => {
+                self.edit_codebook(|cb| {
+                    let parent = input.trim();
+                    let parent = (!parent.is_empty() && parent != "-").then_some(parent);
+                    cb.move_code(&id, parent).map(|_| format!("moved {id}"))
+                });
+            }
             PromptKind::Merge(from) => self.merge_codes(&from, input.trim()),
         }
     }

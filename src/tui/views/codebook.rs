@@ -23,15 +23,18 @@ impl App {
     /// Applies a codebook edit to the codebook as it is on disk now (another session may
     /// have changed it since this one read it): the edit is re-applied to the newer version,
     /// never written over it, and the view shows what is on disk.
+    /// True when the edit was saved.
     pub(crate) fn edit_codebook(
         &mut self,
         f: impl FnOnce(&mut Codebook) -> Result<String, crate::codebook::EditError>,
-    ) {
+    ) -> bool {
         let mut msg = String::new();
         let r = crate::ops::edit_codebook(&self.root, self.project.codebook.as_ref(), |cb| {
             f(cb).map(|m| msg = m)
         });
+        let ok = r.is_ok();
         self.after_codebook_change(r, msg);
+        ok
     }
 
     /// A merge rewrites every coder's files, which needs every coder's lock, ours included:
@@ -75,23 +78,8 @@ impl App {
             Action::Top => self.codebook_view.selected = 0,
             Action::Bottom => self.codebook_view.selected = n.saturating_sub(1),
             Action::Open if !sel.is_empty() => self.retrieve_code(&sel),
-            Action::Add => {
-                self.overlay = Some(Overlay::Prompt {
-                    kind: PromptKind::AddCode(sel.clone()),
-                    title: format!("id of the new sub-code of {sel}"),
-                    input: format!("{sel}."),
-                })
-            }
-            Action::Rename => {
-                self.overlay = Some(Overlay::Prompt {
-                    kind: PromptKind::Rename(sel.clone()),
-                    title: format!("English name of {sel}"),
-                    input: cb
-                        .find(&sel)
-                        .and_then(|c| c.name.get("en").cloned())
-                        .unwrap_or_default(),
-                })
-            }
+            Action::Add => self.open_add_code(&sel),
+            Action::Rename => self.open_edit_code(&sel),
             Action::Move => {
                 self.overlay = Some(Overlay::Prompt {
                     kind: PromptKind::Move(sel.clone()),
