@@ -505,6 +505,51 @@ fn suggestions_are_accepted_or_rejected_one_by_one() {
         all.files[0].codings[0].origin,
         intercode::codings::Origin::SuggestedAccepted
     );
+    // `f` narrows by code (with its sub-codes), interview and speaker; G goes to the last.
+    ui.keys("f").keys("code:fear interview:P03");
+    ui.key(KeyCode::Enter);
+    let v = &ui.app.suggestions_view;
+    assert!(!v.shown.is_empty() && v.shown.len() < v.list.len());
+    for &k in &v.shown {
+        let s = &v.list[k];
+        assert!(s.interview == "P03" && (s.code == "fear" || s.code.starts_with("fear.")));
+    }
+    assert!(
+        ui.screen().contains("code:fear interview:P03"),
+        "{}",
+        ui.screen()
+    );
+    let speaker = v.list[v.shown[0]].speaker.clone().unwrap();
+    ui.keys("G");
+    assert_eq!(
+        ui.app.suggestions_view.selected,
+        ui.app.suggestions_view.shown.len() - 1
+    );
+    // Rejecting a filtered suggestion removes that one, not the list's n-th.
+    let gone = ui.app.suggestions_view.list[*ui.app.suggestions_view.shown.last().unwrap()].clone();
+    ui.keys("d");
+    assert!(!ui.app.suggestions_view.list.contains(&gone));
+    ui.keys("f");
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    ui.keys(&format!("speaker:{}", speaker.to_uppercase()));
+    ui.key(KeyCode::Enter);
+    let v = &ui.app.suggestions_view;
+    assert!(v
+        .shown
+        .iter()
+        .all(|&k| v.list[k].speaker.as_deref() == Some(speaker.as_str())));
+    assert!(!v.shown.is_empty());
+    ui.keys("f");
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    ui.keys("colour:red");
+    ui.key(KeyCode::Enter);
+    assert!(
+        ui.app.status.contains("filter by code:"),
+        "{}",
+        ui.app.status
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub enum PromptKind {
     Move(String),
     Merge(String),
     RetrievalFilter,
+    SuggestionsFilter,
 }
 
 /// What a code picked in the picker is for.
@@ -211,6 +212,7 @@ impl App {
     pub(crate) fn submit_prompt(&mut self, kind: PromptKind, input: String) {
         match kind {
             PromptKind::RetrievalFilter => self.set_retrieval_filter(&input),
+            PromptKind::SuggestionsFilter => self.set_suggestions_filter(&input),
             PromptKind::Memo(id) => {
                 let Some((interview, _)) = self.my_coding(&id) else {
                     return;

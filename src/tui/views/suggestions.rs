@@ -1,4 +1,5 @@
-//! The Suggestions view: rule-based suggestions not yet accepted or rejected.
+//! The Suggestions view: rule-based suggestions not yet accepted or rejected, interviewers'
+//! turns left out; `f` narrows the list by code, interview, speaker and language.
 
 use crate::autocode::Suggestion;
 use crate::autocode::{self};
@@ -11,11 +12,76 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-/// The Suggestions view's state: the open suggestions and the highlighted one.
+/// The Suggestions view's state: the open suggestions, the filter, those it shows and the
+/// highlighted one.
 #[derive(Debug, Clone, Default)]
 pub struct SuggestionsState {
     pub list: Vec<Suggestion>,
+    pub filter: SuggestFilter,
+    /// Positions in `list` that the filter keeps.
+    pub shown: Vec<usize>,
+    /// A position in `shown`.
     pub selected: usize,
+}
+
+/// What the list is narrowed to: `code:fear interview:P01 speaker:Katya lang:ru`, each term
+/// optional; a bare word is a code. A code keeps its sub-codes; the others match whole
+/// values, speakers without regard to case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuggestFilter {
+    pub code: Option<String>,
+    pub interview: Option<String>,
+    pub speaker: Option<String>,
+    pub lang: Option<String>,
+}
+
+impl SuggestFilter {
+    pub fn parse(text: &str) -> Result<SuggestFilter, String> {
+        let mut f = SuggestFilter::default();
+        for term in text.split_whitespace() {
+            let (k, v) = term.split_once(':').unwrap_or(("code", term));
+            let slot = match k {
+                "code" => &mut f.code,
+                "interview" => &mut f.interview,
+                "speaker" => &mut f.speaker,
+                "lang" => &mut f.lang,
+                _ => {
+                    return Err(format!(
+                        "`{k}:`: filter by code:, interview:, speaker: or lang:"
+                    ))
+                }
+            };
+            *slot = Some(v.to_string());
+        }
+        Ok(f)
+    }
+
+    pub fn keeps(&self, s: &Suggestion) -> bool {
+        let code = self.code.as_deref().is_none_or(|c| {
+            s.code == c || s.code.strip_prefix(c).is_some_and(|r| r.starts_with('.'))
+        });
+        let speaker = self.speaker.as_deref().is_none_or(|w| {
+            s.speaker
+                .as_deref()
+                .is_some_and(|x| x.to_lowercase() == w.to_lowercase())
+        });
+        code && speaker
+            && self.interview.as_deref().is_none_or(|i| s.interview == i)
+            && self.lang.as_deref().is_none_or(|l| s.lang == l)
+    }
+
+    pub fn describe(&self) -> String {
+        [
+            ("code", &self.code),
+            ("interview", &self.interview),
+            ("speaker", &self.speaker),
+            ("lang", &self.lang),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}:{v}")))
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
 }
 
 impl App {
@@ -37,33 +103,62 @@ impl App {
                 );
                 self.suggestions_view.list = pending.open().cloned().collect();
                 self.suggestions_view.selected = 0;
+                self.refilter_suggestions();
             }
             Err(e) => self.set_status(e.to_string()),
         }
     }
 
+    /// Recomputes which suggestions the filter shows, keeping the selection in range.
+    pub(crate) fn refilter_suggestions(&mut self) {
+        let v = &mut self.suggestions_view;
+        v.shown = (0..v.list.len())
+            .filter(|&k| v.filter.keeps(&v.list[k]))
+            .collect();
+        v.selected = v.selected.min(v.shown.len().saturating_sub(1));
+    }
+
+    /// Sets the filter from the prompt's text.
+    pub(crate) fn set_suggestions_filter(&mut self, text: &str) {
+        match SuggestFilter::parse(text) {
+            Ok(f) => {
+                self.suggestions_view.filter = f;
+                self.suggestions_view.selected = 0;
+                self.refilter_suggestions();
+            }
+            Err(e) => self.set_status(e),
+        }
+    }
+
+    /// Removes the selected suggestion from the list (accepted or rejected).
+    fn drop_selected_suggestion(&mut self) -> Option<Suggestion> {
+        let v = &mut self.suggestions_view;
+        let k = *v.shown.get(v.selected)?;
+        let s = v.list.remove(k);
+        self.refilter_suggestions();
+        Some(s)
+    }
+
     pub(crate) fn suggestions_action(&mut self, a: Action) {
-        let n = self.suggestions_view.list.len();
+        let v = &mut self.suggestions_view;
+        let last = v.shown.len().saturating_sub(1);
+        let selected = v.shown.get(v.selected).map(|&k| v.list[k].clone());
         match a {
-            Action::Up => {
-                self.suggestions_view.selected = self.suggestions_view.selected.saturating_sub(1)
-            }
-            Action::Down => {
-                self.suggestions_view.selected =
-                    (self.suggestions_view.selected + 1).min(n.saturating_sub(1))
-            }
-            Action::PageDown => {
-                self.suggestions_view.selected =
-                    (self.suggestions_view.selected + 10).min(n.saturating_sub(1))
-            }
-            Action::PageUp => {
-                self.suggestions_view.selected = self.suggestions_view.selected.saturating_sub(10)
+            Action::Up => v.selected = v.selected.saturating_sub(1),
+            Action::Down => v.selected = (v.selected + 1).min(last),
+            Action::PageDown => v.selected = (v.selected + 10).min(last),
+            Action::PageUp => v.selected = v.selected.saturating_sub(10),
+            Action::Top => v.selected = 0,
+            Action::Bottom => v.selected = last,
+            Action::Filter => {
+                self.overlay = Some(crate::tui::popups::Overlay::Prompt {
+                    kind: crate::tui::popups::PromptKind::SuggestionsFilter,
+                    title: "filter: code:fear interview:P01 speaker:Katya lang:ru".into(),
+                    input: v.filter.describe(),
+                })
             }
             Action::Open => {
-                if self.suggestions_view.selected >= n {
-                    return;
-                }
-                let s = self.suggestions_view.list[self.suggestions_view.selected].clone();
+                let Some(s) = selected else { return };
                 self.ensure_loaded(&s.interview);
                 let Some(session) = self.session.as_mut() else {
                     self.set_status("read-only session");
@@ -73,43 +168,38 @@ impl App {
                     .add(&self.project, s.accepted())
                     .map(|c| format!("accepted {} in {} ({}), saved", c.code, s.interview, s.lang));
                 if r.is_ok() {
-                    self.suggestions_view
-                        .list
-                        .remove(self.suggestions_view.selected);
+                    self.drop_selected_suggestion();
                 }
                 self.after_change(&s.interview, r);
-                self.suggestions_view.selected = self
-                    .suggestions_view
-                    .selected
-                    .min(self.suggestions_view.list.len().saturating_sub(1));
             }
-            Action::Reject if self.suggestions_view.selected < n => {
-                if let Err(e) = autocode::reject(
-                    &self.root,
-                    &self.coder,
-                    &self.suggestions_view.list[self.suggestions_view.selected],
-                ) {
+            Action::Reject => {
+                let Some(s) = selected else { return };
+                if let Err(e) = autocode::reject(&self.root, &self.coder, &s) {
                     self.set_status(format!("NOT SAVED: {e}"));
                     return;
                 }
-                let s = self
-                    .suggestions_view
-                    .list
-                    .remove(self.suggestions_view.selected);
+                self.drop_selected_suggestion();
                 self.set_status(format!("rejected {} in {}, saved", s.code, s.interview));
-                self.suggestions_view.selected = self
-                    .suggestions_view
-                    .selected
-                    .min(self.suggestions_view.list.len().saturating_sub(1));
             }
             _ => {}
         }
     }
 
     pub(crate) fn draw_suggestions(&self, f: &mut Frame, area: Rect) {
+        let v = &self.suggestions_view;
+        let filter = v.filter.describe();
+        let count = if filter.is_empty() {
+            format!("{} suggestion(s)", v.list.len())
+        } else {
+            format!(
+                "{} of {} suggestion(s) · {}",
+                v.shown.len(),
+                v.list.len(),
+                inert(&filter)
+            )
+        };
         let block = Block::default().borders(Borders::ALL).title(format!(
-            " {} suggestion(s) from the codebook's rules · Enter accept · d reject ",
-            self.suggestions_view.list.len()
+            " {count} from the codebook's rules · Enter accept · d reject · f filter "
         ));
         let inner = block.inner(area);
         f.render_widget(block, area);
@@ -120,10 +210,10 @@ impl App {
             .selected
             .saturating_sub(visible.saturating_sub(1));
         let mut lines = Vec::new();
-        for (k, s) in self
-            .suggestions_view
-            .list
+        for (k, s) in v
+            .shown
             .iter()
+            .map(|&i| &v.list[i])
             .enumerate()
             .skip(skip)
             .take(visible)
@@ -137,10 +227,11 @@ impl App {
                 Span::styled("█ ", self.fg(self.code_color(&s.code))),
                 Span::styled(
                     format!(
-                        "{} {} seg {:<4} {:<26} rule {} (“{}”)",
+                        "{} {} seg {:<4} {:<10} {:<26} rule {} (“{}”)",
                         s.interview,
                         s.lang,
                         s.segment,
+                        inert(s.speaker.as_deref().unwrap_or("-")),
                         s.code,
                         inert(&s.rule),
                         inert(&s.matched)
@@ -161,9 +252,13 @@ impl App {
                 .unwrap_or_default();
             lines.push(Line::styled(format!("   {}", inert(&first)), self.dim()));
         }
-        if self.suggestions_view.list.is_empty() {
+        if v.list.is_empty() {
             lines.push(Line::raw(
                 "No suggestions left: every rule match is coded or rejected.",
+            ));
+        } else if v.shown.is_empty() {
+            lines.push(Line::raw(
+                "No suggestion matches the filter (f to change it).",
             ));
         }
         f.render_widget(Paragraph::new(lines), inner);
