@@ -1102,3 +1102,64 @@ fn retrieval_filters_by_participant_attribute() {
         ui.screen()
     );
 }
+
+/// `/` in a transcript finds words as the Search view does (stems, ё, the other script);
+/// Tab in the prompt switches to the exact text. The match is highlighted.
+#[test]
+fn find_in_a_transcript_stems_like_search_and_tab_makes_it_exact() {
+    let (_t, dir) = sample();
+    std::fs::write(
+        dir.join("transcripts/Z01.ru.vtt"),
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nАня: Про ёлку не помню. Я боялась депортации.\n\n\
+         2\n00:00:05.000 --> 00:00:09.000\nАня: Депортация была главным страхом, ёлка тоже.\n",
+    )
+    .unwrap();
+    let mut ui = Ui::new(&dir, "tester", 100, 30, false);
+    let at = ui.app.interview_ids().iter().position(|i| *i == "Z01").unwrap();
+    for _ in 0..at {
+        ui.keys("j");
+    }
+    ui.key(KeyCode::Enter);
+    let word_at = |ui: &Ui| {
+        let (t, ts) = ui.app.current().unwrap();
+        let r = ts.found.clone().unwrap();
+        (ts.cursor, t.slice(r).to_string())
+    };
+    // Words: the query's stem finds the inflected form first, then the next one.
+    ui.keys("/").keys("депортация");
+    assert!(ui.screen().contains("stems"), "{}", ui.screen());
+    ui.key(KeyCode::Enter);
+    assert_eq!(word_at(&ui).1, "депортации");
+    ui.keys("n");
+    assert_eq!(word_at(&ui).1, "Депортация");
+    ui.keys("n");
+    assert_eq!(word_at(&ui).1, "депортации", "wraps around");
+    ui.keys("N");
+    assert_eq!(word_at(&ui).1, "Депортация");
+    // ё = е, in either mode.
+    ui.keys("/").keys("елка");
+    ui.key(KeyCode::Enter);
+    assert_eq!(word_at(&ui).1, "ёлка");
+    // Exact text: no stemming, so only the very form; a part of a word is found too.
+    ui.keys("/");
+    ui.key(KeyCode::Tab);
+    assert!(ui.screen().contains("exact text"), "{}", ui.screen());
+    ui.keys("депортация");
+    ui.key(KeyCode::Enter);
+    assert_eq!(word_at(&ui).1, "Депортация");
+    ui.keys("n");
+    assert_eq!(word_at(&ui).1, "Депортация", "the only exact match");
+    ui.keys("/").keys("портац");
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.status.contains("found"), "{}", ui.app.status);
+    // Back to words: a part of a word is not a word.
+    ui.keys("/");
+    ui.key(KeyCode::Tab);
+    ui.keys("портац");
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.status.contains("not found (words)"), "{}", ui.app.status);
+    // A query that does not parse says where.
+    ui.keys("/").keys("\"open");
+    ui.key(KeyCode::Enter);
+    assert!(ui.app.status.starts_with("find: column"), "{}", ui.app.status);
+}

@@ -17,19 +17,32 @@ fn positive_atoms<'a>(n: &'a Node, negated: bool, out: &mut Vec<&'a Node>) {
     }
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Edit distance with a swap of two neighbouring letters as one edit (optimal string
+/// alignment), as the index's fuzzy query counts it (`FuzzyTermQuery` with transpositions):
+/// `afriad~1` finds "afraid", so it must highlight it too.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Byte ranges of runs of words matching `seq` (consecutive positions).
@@ -83,7 +96,7 @@ pub fn highlights(text: &str, query: &Node) -> Vec<[usize; 2]> {
                 bytes.extend(
                     exact
                         .iter()
-                        .filter(|x| levenshtein(&x.form, &target) <= *d as usize)
+                        .filter(|x| edit_distance(&x.form, &target) <= *d as usize)
                         .map(|x| (x.from, x.to)),
                 );
             }
@@ -132,6 +145,21 @@ mod tests {
             .iter()
             .map(|[a, b]| chars[*a..*b].iter().collect())
             .collect()
+    }
+
+    #[test]
+    fn fuzzy_and_prefix_hits_are_highlighted_as_the_index_finds_them() {
+        // A swap of two letters is one edit, for the index and here.
+        assert_eq!(hl("I was afraid, really.", "afriad~1"), ["afraid"]);
+        assert_eq!(hl("I was afraid, really.", "afrd~1"), Vec::<String>::new());
+        assert_eq!(hl("I was afraid, really.", "afrd~2"), ["afraid"]);
+        assert_eq!(hl("Мне было страшно.", "страшон~1"), ["страшно"]);
+        assert_eq!(
+            hl("Депортация и депортировали", "депорт*"),
+            ["Депортация", "депортировали"]
+        );
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

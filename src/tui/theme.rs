@@ -26,6 +26,15 @@ impl App {
         }
     }
 
+    /// The text the last find matched.
+    pub(crate) fn found(&self, style: Style) -> Style {
+        if self.color {
+            style.bg(Color::Yellow).fg(Color::Black)
+        } else {
+            style.add_modifier(Modifier::BOLD | Modifier::ITALIC)
+        }
+    }
+
     pub(crate) fn dim(&self) -> Style {
         if self.color {
             Style::default().fg(Color::DarkGray)

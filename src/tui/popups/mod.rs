@@ -17,7 +17,8 @@ pub use picker::fuzzy_score;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
     Memo(String),
-    Find,
+    /// Find in the transcript; true: exact text.
+    Find(bool),
     Move(String),
     Merge(String),
     RetrievalFilter,
@@ -71,6 +72,15 @@ pub enum ChooseFor {
     CopyOther,
     Recode,
 }
+/// The find prompt's title, saying how it matches and how to switch.
+pub fn find_title(exact: bool) -> String {
+    if exact {
+        "find exact text (Tab: words, as Search)".into()
+    } else {
+        "find words as Search does: stems, ё, both scripts (Tab: exact text)".into()
+    }
+}
+
 /// Deletes the word before the end of a one-line input, and the spaces after it (Ctrl-W).
 pub fn delete_word_back(input: &mut String) {
     let trimmed = input.trim_end().len();
@@ -185,6 +195,14 @@ impl App {
             } => match k.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter => self.submit_prompt(kind, input),
+                KeyCode::Tab if matches!(kind, PromptKind::Find(_)) => {
+                    let exact = !matches!(kind, PromptKind::Find(true));
+                    self.overlay = Some(Overlay::Prompt {
+                        kind: PromptKind::Find(exact),
+                        title: find_title(exact),
+                        input,
+                    });
+                }
                 KeyCode::Char('u') if k.modifiers.contains(KeyModifiers::CONTROL) => {
                     self.overlay = Some(Overlay::Prompt {
                         kind,
@@ -225,9 +243,10 @@ impl App {
                     .map(|c| format!("memo saved on {}", c.code));
                 self.after_change(&interview, r);
             }
-            PromptKind::Find => {
+            PromptKind::Find(exact) => {
                 if let Some(ts) = self.transcript.as_mut() {
                     ts.find = Some(input);
+                    ts.find_exact = exact;
                 }
                 self.find(true);
             }

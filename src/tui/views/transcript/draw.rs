@@ -49,6 +49,7 @@ impl App {
             .map(|(c, x)| (c.to_string(), x.clone()))
             .collect();
         let sel = anchor.map(|_| self.selection().unwrap_or(0..0));
+        let found = self.transcript.as_ref().and_then(|t| t.found.clone());
         let colors: Vec<Option<String>> = codings
             .iter()
             .map(|(_, c)| self.code_color(&c.code).map(str::to_string))
@@ -130,6 +131,9 @@ impl App {
                             style = self
                                 .fg(colors[i].as_deref())
                                 .add_modifier(Modifier::UNDERLINED);
+                        }
+                        if found.as_ref().is_some_and(|f| f.contains(&pos)) {
+                            style = self.found(style);
                         }
                         if sel.as_ref().is_some_and(|s| s.contains(&pos)) {
                             style = style.add_modifier(Modifier::REVERSED);

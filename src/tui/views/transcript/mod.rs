@@ -27,6 +27,10 @@ pub struct TranscriptState {
     pub scroll: usize,
     pub parallel: bool,
     pub find: Option<String>,
+    /// Find the exact text (folded for case and ё), not words by their stems.
+    pub find_exact: bool,
+    /// What the last find matched.
+    pub found: Option<Range<usize>>,
     /// Layout cache: (width, parallel) it was built for.
     pub layout: Option<((usize, bool), Layout)>,
     /// Screen rows of the transcript area at the last draw (for mouse and paging).
@@ -154,6 +158,8 @@ impl App {
             scroll: 0,
             parallel,
             find: self.transcript.as_ref().and_then(|t| t.find.clone()),
+            find_exact: self.transcript.as_ref().is_some_and(|t| t.find_exact),
+            found: None,
             layout: None,
             area: Default::default(),
             drag_from: None,
@@ -348,6 +354,7 @@ impl App {
             Cancel => {
                 if let Some(ts) = self.transcript.as_mut() {
                     ts.anchor = None;
+                    ts.found = None;
                 }
             }
             Code => {
@@ -382,9 +389,10 @@ impl App {
                 });
             }
             Find => {
+                let exact = self.transcript.as_ref().is_some_and(|t| t.find_exact);
                 self.overlay = Some(Overlay::Prompt {
-                    kind: PromptKind::Find,
-                    title: "find in this transcript".into(),
+                    kind: PromptKind::Find(exact),
+                    title: crate::tui::popups::find_title(exact),
                     input: String::new(),
                 })
             }
@@ -410,39 +418,45 @@ impl App {
         self.open_transcript(&id, &other, pos);
     }
 
+    /// Finds the next (or previous) match of the find query from the cursor, wrapping
+    /// around. Words are matched as the Search view matches them (stems, ё = е, either
+    /// script, `word*`, `word~1`, `"phrases"`, `/regex/`); in exact mode (Tab in the prompt)
+    /// the text itself, folded for case and ё.
     pub(crate) fn find(&mut self, forward: bool) {
         let Some((t, ts)) = self.current() else {
             return;
         };
-        let Some(needle) = ts.find.clone().filter(|n| !n.is_empty()) else {
+        let Some(needle) = ts.find.clone().filter(|n| !n.trim().is_empty()) else {
             self.set_status("nothing to find: press / first");
             return;
         };
-        // Folded as the index folds, one character to one, so positions stay code points
-        // of the transcript text.
-        let fold1 = crate::search::analyzer::fold_char;
-        let hay: Vec<char> = t.text().chars().map(fold1).collect();
-        let needle: Vec<char> = needle.chars().map(fold1).collect();
-        let matches_at =
-            |i: usize| hay.len() >= i + needle.len() && hay[i..i + needle.len()] == needle[..];
-        let n = hay.len();
-        let found = if forward {
-            (ts.cursor + 1..n)
-                .chain(0..=ts.cursor.min(n.saturating_sub(1)))
-                .find(|i| matches_at(*i))
+        let found = if ts.find_exact {
+            find_text(t, ts.cursor, &needle, forward)
         } else {
-            (0..ts.cursor)
-                .rev()
-                .chain((ts.cursor..n).rev())
-                .find(|i| matches_at(*i))
-        };
-        let needle: String = needle.into_iter().collect();
-        match found {
-            Some(pos) => {
-                self.move_cursor(move |_, _| pos);
-                self.set_status(format!("found “{needle}”"));
+            match crate::search::query::parse(&needle) {
+                Ok(q) => find_words(t, ts.cursor, &q, forward),
+                Err(e) => {
+                    self.set_status(format!("find: column {}: {}", e.column, e.message));
+                    return;
+                }
             }
-            None => self.set_status(format!("“{needle}” not found")),
+        };
+        let how = if ts.find_exact { "text" } else { "words" };
+        match found {
+            Some(r) => {
+                let pos = r.start;
+                self.move_cursor(move |_, _| pos);
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.found = Some(r);
+                }
+                self.set_status(format!("found “{needle}” ({how}) · n next · N previous"));
+            }
+            None => {
+                if let Some(ts) = self.transcript.as_mut() {
+                    ts.found = None;
+                }
+                self.set_status(format!("“{needle}” not found ({how})"))
+            }
         }
     }
 
@@ -518,4 +532,69 @@ impl App {
         }
         Some(end.saturating_sub(1).max(start))
     }
+}
+
+/// The next match of `needle` as text (folded one character to one, as the index folds, so
+/// positions stay code points of the transcript).
+fn find_text(t: &Transcript, cursor: usize, needle: &str, forward: bool) -> Option<Range<usize>> {
+    let fold1 = crate::search::analyzer::fold_char;
+    let hay: Vec<char> = t.text().chars().map(fold1).collect();
+    let needle: Vec<char> = needle.chars().map(fold1).collect();
+    let matches_at =
+        |i: usize| hay.len() >= i + needle.len() && hay[i..i + needle.len()] == needle[..];
+    let n = hay.len();
+    let at = if forward {
+        (cursor + 1..n)
+            .chain(0..=cursor.min(n.saturating_sub(1)))
+            .find(|i| matches_at(*i))
+    } else {
+        (0..cursor)
+            .rev()
+            .chain((cursor..n).rev())
+            .find(|i| matches_at(*i))
+    }?;
+    Some(at..at + needle.len())
+}
+
+/// The next match of a search query, segment by segment from the cursor's, wrapping around.
+fn find_words(
+    t: &Transcript,
+    cursor: usize,
+    q: &crate::search::query::Node,
+    forward: bool,
+) -> Option<Range<usize>> {
+    let n = t.segments.len();
+    let here = t.segment_at(cursor).unwrap_or(0);
+    for k in 0..=n {
+        let s = if forward {
+            (here + k) % n.max(1)
+        } else {
+            (here + n - k % n.max(1)) % n.max(1)
+        };
+        if s >= n {
+            return None;
+        }
+        let span = t.segment_span(s);
+        let ranges: Vec<Range<usize>> = crate::search::highlights(t.slice(span.clone()), q)
+            .into_iter()
+            .map(|[a, b]| span.start + a..span.start + b)
+            .collect();
+        // In the cursor's segment: past the cursor first, and before it only once around.
+        let keep = |r: &Range<usize>| match (k, forward) {
+            (0, true) => r.start > cursor,
+            (0, false) => r.start < cursor,
+            (k, true) if k == n => r.start <= cursor,
+            (k, false) if k == n => r.start >= cursor,
+            _ => true,
+        };
+        let hit = if forward {
+            ranges.into_iter().find(keep)
+        } else {
+            ranges.into_iter().rev().find(keep)
+        };
+        if hit.is_some() {
+            return hit;
+        }
+    }
+    None
 }
