@@ -363,6 +363,34 @@ fn live_search_and_jump_to_a_hit() {
     ui.app
         .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     assert_eq!(ui.app.search.query, "");
+    // A fuzzy query highlights what it found (a swap of two letters is one edit).
+    ui.keys("afriad~1");
+    ui.app.wait_for_search();
+    ui.draw();
+    assert!(ui.app.search.total > 3);
+    let b = ui.term.backend().buffer();
+    let lit: String = (0..b.area.height)
+        .flat_map(|y| (0..b.area.width).map(move |x| (x, y)))
+        .filter(|p| b[*p].fg == Color::Yellow)
+        .map(|p| b[p].symbol().to_string())
+        .collect();
+    assert!(lit.contains("afraid"), "highlighted: {lit}");
+    // In the results, G and g go to the last and first hit; Ctrl-W takes back a word.
+    ui.key(KeyCode::Down);
+    ui.keys("G");
+    assert_eq!(ui.app.search.selected, ui.app.search.hits.len() - 1);
+    ui.keys("g");
+    assert_eq!(ui.app.search.selected, 0);
+    ui.keys("/");
+    ui.keys(" fear");
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+    assert_eq!(
+        ui.app.search.query, "afriad~1 ",
+        "as a shell: the word goes, the space stays"
+    );
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     // A query that does not parse says where.
     ui.key(KeyCode::Char('('));
     ui.app.wait_for_search();
@@ -1115,7 +1143,12 @@ fn find_in_a_transcript_stems_like_search_and_tab_makes_it_exact() {
     )
     .unwrap();
     let mut ui = Ui::new(&dir, "tester", 100, 30, false);
-    let at = ui.app.interview_ids().iter().position(|i| *i == "Z01").unwrap();
+    let at = ui
+        .app
+        .interview_ids()
+        .iter()
+        .position(|i| *i == "Z01")
+        .unwrap();
     for _ in 0..at {
         ui.keys("j");
     }
@@ -1157,9 +1190,65 @@ fn find_in_a_transcript_stems_like_search_and_tab_makes_it_exact() {
     ui.key(KeyCode::Tab);
     ui.keys("портац");
     ui.key(KeyCode::Enter);
-    assert!(ui.app.status.contains("not found (words)"), "{}", ui.app.status);
+    assert!(
+        ui.app.status.contains("not found (words)"),
+        "{}",
+        ui.app.status
+    );
     // A query that does not parse says where.
     ui.keys("/").keys("\"open");
     ui.key(KeyCode::Enter);
-    assert!(ui.app.status.starts_with("find: column"), "{}", ui.app.status);
+    assert!(
+        ui.app.status.starts_with("find: column"),
+        "{}",
+        ui.app.status
+    );
+}
+
+/// Every list view takes the same moves: j/k, G/g (End/Home), PageDown/PageUp and the
+/// mouse wheel.
+#[test]
+fn every_list_view_takes_the_same_moves() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "ana", 120, 40, false);
+    ui.app.retrieve_code("fear");
+    let selected = |ui: &Ui| match ui.app.view {
+        View::Interviews => ui.app.interviews_view.selected,
+        View::Codebook => ui.app.codebook_view.selected,
+        View::Suggestions => ui.app.suggestions_view.selected,
+        View::Disagreements => ui.app.disputes_view.selected,
+        View::Retrieval => ui.app.retrieval_view.selected,
+        View::Search => ui.app.search.selected,
+        _ => unreachable!(),
+    };
+    let wheel = |ui: &mut Ui, kind| {
+        ui.app.step(intercode::tui::Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        }));
+    };
+    for view in ["1", "3", "6", "7", "8"] {
+        ui.keys(view);
+        ui.keys("G");
+        let last = selected(&ui);
+        assert!(last > 2, "view {view}: G went to {last}");
+        ui.keys("g");
+        assert_eq!(selected(&ui), 0, "view {view}: g");
+        ui.key(KeyCode::End);
+        assert_eq!(selected(&ui), last, "view {view}: End");
+        ui.key(KeyCode::Home);
+        ui.keys("j");
+        assert_eq!(selected(&ui), 1, "view {view}: j");
+        wheel(&mut ui, MouseEventKind::ScrollDown);
+        assert_eq!(selected(&ui), 2, "view {view}: wheel down");
+        wheel(&mut ui, MouseEventKind::ScrollUp);
+        ui.keys("k");
+        assert_eq!(selected(&ui), 0, "view {view}: wheel up, k");
+        ui.key(KeyCode::PageDown);
+        assert!(selected(&ui) > 1, "view {view}: PageDown");
+        ui.key(KeyCode::PageUp);
+        assert_eq!(selected(&ui), 0, "view {view}: PageUp");
+    }
 }

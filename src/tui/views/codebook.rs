@@ -67,16 +67,10 @@ impl App {
             .get(self.codebook_view.selected)
             .cloned()
             .unwrap_or_default();
+        if crate::tui::views::list_move(&mut self.codebook_view.selected, n, a, 10) {
+            return;
+        }
         match a {
-            Action::Up => {
-                self.codebook_view.selected = self.codebook_view.selected.saturating_sub(1)
-            }
-            Action::Down => {
-                self.codebook_view.selected =
-                    (self.codebook_view.selected + 1).min(n.saturating_sub(1))
-            }
-            Action::Top => self.codebook_view.selected = 0,
-            Action::Bottom => self.codebook_view.selected = n.saturating_sub(1),
             Action::Open if !sel.is_empty() => self.retrieve_code(&sel),
             Action::Add => self.open_add_code(&sel),
             Action::Rename => self.open_edit_code(&sel),

@@ -163,16 +163,11 @@ impl App {
     }
 
     pub(crate) fn disagreements_action(&mut self, a: Action) {
-        let n = self.disputes_view.list.len();
-        let last = n.saturating_sub(1);
         let v = &mut self.disputes_view;
+        if crate::tui::views::list_move(&mut v.selected, v.list.len(), a, 5) {
+            return;
+        }
         match a {
-            Action::Up => v.selected = v.selected.saturating_sub(1),
-            Action::Down => v.selected = (v.selected + 1).min(last),
-            Action::PageUp => v.selected = v.selected.saturating_sub(5),
-            Action::PageDown => v.selected = (v.selected + 5).min(last),
-            Action::Top => v.selected = 0,
-            Action::Bottom => v.selected = last,
             Action::TakeFirst => self.decide(Decision::First),
             Action::TakeSecond => self.decide(Decision::Second),
             Action::TakeBoth => self.decide(Decision::Both),

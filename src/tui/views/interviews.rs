@@ -19,16 +19,10 @@ pub struct InterviewsState {
 impl App {
     pub(crate) fn list_action(&mut self, a: Action) {
         let n = self.project.interviews.len();
+        if crate::tui::views::list_move(&mut self.interviews_view.selected, n, a, 10) {
+            return;
+        }
         match a {
-            Action::Up => {
-                self.interviews_view.selected = self.interviews_view.selected.saturating_sub(1)
-            }
-            Action::Down => {
-                self.interviews_view.selected =
-                    (self.interviews_view.selected + 1).min(n.saturating_sub(1))
-            }
-            Action::Top => self.interviews_view.selected = 0,
-            Action::Bottom => self.interviews_view.selected = n.saturating_sub(1),
             Action::Open => {
                 if let Some(id) = self
                     .interview_ids()

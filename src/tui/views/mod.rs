@@ -14,6 +14,29 @@ pub mod search;
 pub mod suggestions;
 pub mod transcript;
 
+/// The moves every list view shares (j/k, PageUp/PageDown, g/G, Home/End; the wheel sends
+/// j/k): `selected` moved within `n` items, `page` at a time for a page. False when `a` is
+/// not a move, so the view handles it.
+pub fn list_move(
+    selected: &mut usize,
+    n: usize,
+    a: crate::tui::keymap::Action,
+    page: usize,
+) -> bool {
+    use crate::tui::keymap::Action::*;
+    let last = n.saturating_sub(1);
+    *selected = match a {
+        Up => selected.saturating_sub(1),
+        Down => (*selected + 1).min(last),
+        PageUp => selected.saturating_sub(page),
+        PageDown => (*selected + page).min(last),
+        Top => 0,
+        Bottom => last,
+        _ => return false,
+    };
+    true
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Interviews,

@@ -206,7 +206,13 @@ impl App {
                     (self.report_view.scroll + 1).min(self.report_view.scroll_max)
             }
             Action::Up => self.report_view.scroll = self.report_view.scroll.saturating_sub(1),
+            Action::PageDown => {
+                self.report_view.scroll =
+                    (self.report_view.scroll + 10).min(self.report_view.scroll_max)
+            }
+            Action::PageUp => self.report_view.scroll = self.report_view.scroll.saturating_sub(10),
             Action::Top => self.report_view.scroll = 0,
+            Action::Bottom => self.report_view.scroll = self.report_view.scroll_max,
             _ => {}
         }
     }

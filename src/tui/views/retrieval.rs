@@ -165,15 +165,11 @@ impl App {
             Some(Ok(r)) => r.items.len(),
             _ => 0,
         };
-        let last = n.saturating_sub(1);
         let v = &mut self.retrieval_view;
+        if crate::tui::views::list_move(&mut v.selected, n, a, 5) {
+            return;
+        }
         match a {
-            Action::Up => v.selected = v.selected.saturating_sub(1),
-            Action::Down => v.selected = (v.selected + 1).min(last),
-            Action::PageUp => v.selected = v.selected.saturating_sub(5),
-            Action::PageDown => v.selected = (v.selected + 5).min(last),
-            Action::Top => v.selected = 0,
-            Action::Bottom => v.selected = last,
             Action::Find => {
                 self.overlay = Some(Overlay::Picker {
                     query: String::new(),

@@ -141,15 +141,11 @@ impl App {
 
     pub(crate) fn suggestions_action(&mut self, a: Action) {
         let v = &mut self.suggestions_view;
-        let last = v.shown.len().saturating_sub(1);
+        if crate::tui::views::list_move(&mut v.selected, v.shown.len(), a, 10) {
+            return;
+        }
         let selected = v.shown.get(v.selected).map(|&k| v.list[k].clone());
         match a {
-            Action::Up => v.selected = v.selected.saturating_sub(1),
-            Action::Down => v.selected = (v.selected + 1).min(last),
-            Action::PageDown => v.selected = (v.selected + 10).min(last),
-            Action::PageUp => v.selected = v.selected.saturating_sub(10),
-            Action::Top => v.selected = 0,
-            Action::Bottom => v.selected = last,
             Action::Filter => {
                 self.overlay = Some(crate::tui::popups::Overlay::Prompt {
                     kind: crate::tui::popups::PromptKind::SuggestionsFilter,
