@@ -22,19 +22,17 @@ impl App {
         if crate::tui::views::list_move(&mut self.interviews_view.selected, n, a, 10) {
             return;
         }
-        match a {
-            Action::Open => {
-                if let Some(id) = self
-                    .interview_ids()
-                    .get(self.interviews_view.selected)
-                    .map(|s| s.to_string())
-                {
-                    if let Some(lang) = self.default_lang(&id) {
-                        self.open_transcript(&id, &lang, 0);
-                    }
-                }
+        if a != Action::Open {
+            return;
+        }
+        if let Some(id) = self
+            .interview_ids()
+            .get(self.interviews_view.selected)
+            .map(|s| s.to_string())
+        {
+            if let Some(lang) = self.default_lang(&id) {
+                self.open_transcript(&id, &lang, 0);
             }
-            _ => {}
         }
     }
 
