@@ -142,13 +142,16 @@ pub struct ProjectLock {
 }
 
 impl ProjectLock {
-    /// Takes the lock, waiting up to 10 seconds for another command to finish.
+    /// Takes the lock, waiting up to 10 seconds for another command to finish. A change a
+    /// crash left in the journal is finished (or dropped) first, so whatever the holder reads
+    /// next is the project as it now is, never a version a recovery is about to replace.
     pub fn take(root: &Path) -> Result<ProjectLock> {
         let dir = root.join(JOURNAL_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             if let Some(f) = take_lock(&dir)? {
+                recover_locked(root, &dir)?;
                 return Ok(ProjectLock { _file: f });
             }
             if std::time::Instant::now() > deadline {

@@ -1252,3 +1252,120 @@ fn every_list_view_takes_the_same_moves() {
         assert_eq!(selected(&ui), 0, "view {view}: PageUp");
     }
 }
+
+/// `E` corrects a coded segment's text in place: every coder's codings keep covering the
+/// same words, the file changes in one line, and `u` / `U` undo and redo the edit.
+#[test]
+fn editing_a_coded_segment_keeps_codings_on_their_words() {
+    let (_t, dir) = sample();
+    let vtt_before = std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap();
+    let mut ui = Ui::new(&dir, "ana", 120, 40, false);
+    ui.key(KeyCode::Enter); // P01, in Russian
+    let (seg, c) = {
+        let (t, _) = ui.app.current().unwrap();
+        let c = ui.app.mine["P01"]
+            .iter()
+            .find(|c| {
+                c.lang == "ru"
+                    && t.segment_at(c.start)
+                        .is_some_and(|k| t.segment_span(k).start < c.start)
+            })
+            .unwrap()
+            .clone();
+        (t.segment_at(c.start).unwrap(), c)
+    };
+    let start = ui.app.current().unwrap().0.segment_span(seg).start;
+    // (The TUI holds quotes as fingerprints; the text is the transcript's.)
+    let quote = ui.app.current().unwrap().0.slice(c.span()).to_string();
+    ui.app.transcript.as_mut().unwrap().cursor = start;
+    ui.draw();
+    ui.keys("E");
+    assert!(
+        ui.screen().contains(&format!("edit segment {seg}")),
+        "{}",
+        ui.screen()
+    );
+    ui.key(KeyCode::Home);
+    ui.keys("Ну вот, ");
+    ui.key(KeyCode::Enter);
+    assert!(
+        ui.app.status.contains("edited segment"),
+        "{}",
+        ui.app.status
+    );
+    let after = |ui: &Ui| {
+        ui.app.mine["P01"]
+            .iter()
+            .find(|x| x.id == c.id)
+            .unwrap()
+            .clone()
+    };
+    let moved = after(&ui);
+    assert_eq!((moved.start, moved.end), (c.start + 8, c.end + 8));
+    let (t, _) = ui.app.current().unwrap();
+    assert_eq!(t.slice(moved.span()), quote.as_str());
+    assert!(t.segments[seg].text.starts_with("Ну вот, "));
+    // Every coder's codings of this transcript still match their text: nothing drifted.
+    let all = intercode::codings::load_all(&dir, None);
+    for (f, x) in all
+        .iter()
+        .filter(|(f, x)| f.interview == "P01" && x.lang == "ru")
+    {
+        assert!(
+            !intercode::codings::drift::is_drifted(t, x),
+            "{}'s {}",
+            f.coder,
+            x.id
+        );
+    }
+    // The file changed in the edited cue's text line only.
+    let vtt_after = std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap();
+    let changed: Vec<(&str, &str)> = vtt_before
+        .lines()
+        .zip(vtt_after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(vtt_before.lines().count(), vtt_after.lines().count());
+    // Undo and redo.
+    ui.keys("u");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap(),
+        vtt_before
+    );
+    assert_eq!((after(&ui).start, after(&ui).end), (c.start, c.end));
+    assert!(!ui.app.current().unwrap().0.segments[seg]
+        .text
+        .starts_with("Ну вот"));
+    ui.keys("U");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap(),
+        vtt_after
+    );
+    assert_eq!(after(&ui).start, c.start + 8);
+    // Split at the cursor and merge back: the coding still covers its words.
+    ui.app.transcript.as_mut().unwrap().cursor = start + 7; // after "Ну вот,"
+    ui.draw();
+    ui.keys("s");
+    assert!(ui.app.status.contains("split segment"), "{}", ui.app.status);
+    let (t, _) = ui.app.current().unwrap();
+    assert_eq!(t.segments[seg].text, "Ну вот,");
+    assert_eq!(t.slice(after(&ui).span()), quote.as_str());
+    ui.keys("&");
+    assert!(
+        ui.app.status.contains("merged segments"),
+        "{}",
+        ui.app.status
+    );
+    let (t, _) = ui.app.current().unwrap();
+    assert!(t.segments[seg].text.starts_with("Ну вот, "));
+    assert_eq!(t.slice(after(&ui).span()), quote.as_str());
+    // Esc cancels an edit: nothing is written.
+    let now = std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap();
+    ui.keys("E").keys("xyz");
+    ui.key(KeyCode::Esc);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap(),
+        now
+    );
+}

@@ -1,5 +1,7 @@
 //! `intercode transcript ID`: print one language version of an interview, as readable text
-//! (one line per segment, turns separated by a blank line) or as JSON with code point spans.
+//! (one line per segment with its number, turns separated by a blank line) or as JSON with
+//! code point spans; `transcript edit|speaker|split|merge` correct it, every coder's codings
+//! following (the use case is `ops::transcript_edit`).
 
 use super::{inert, CmdResult, Context};
 use intercode::transcript::format_time;
@@ -16,14 +18,153 @@ pub enum Format {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct Args {
+    #[command(subcommand)]
+    action: Option<Action>,
     /// Interview id, e.g. P01
-    id: String,
+    #[arg(required = true)]
+    id: Option<String>,
     /// Language version (default: en if present, else the first)
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+}
+
+/// Where an edit applies.
+#[derive(clap::Args, Debug)]
+pub struct Place {
+    /// Interview id, e.g. P01
+    id: String,
+    /// Language version
+    #[arg(long, value_name = "LANG")]
+    lang: String,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// Corrections: one transaction each; every coder's codings follow.
+#[derive(clap::Subcommand, Debug)]
+pub enum Action {
+    /// Correct a segment's text (`--text`, or the text on standard input with `--stdin`)
+    Edit {
+        #[command(flatten)]
+        place: Place,
+        /// The segment's number (as `intercode transcript ID` shows it)
+        #[arg(long)]
+        segment: usize,
+        #[arg(long, conflicts_with = "stdin", required_unless_present = "stdin")]
+        text: Option<String>,
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Rename a speaker: in every segment of `--from`, or in one `--segment`
+    Speaker {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long, required_unless_present = "from")]
+        segment: Option<usize>,
+        #[arg(long, value_name = "NAME")]
+        from: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+    },
+    /// Split a segment before character `--at` of its text; the time is proportional to the
+    /// text unless `--time HH:MM:SS.mmm` is given
+    Split {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long)]
+        segment: usize,
+        #[arg(long, value_name = "CHAR")]
+        at: usize,
+        #[arg(long, value_name = "TIME")]
+        time: Option<String>,
+    },
+    /// Merge a segment with the next one (the same speaker)
+    Merge {
+        #[command(flatten)]
+        place: Place,
+        #[arg(long)]
+        segment: usize,
+    },
+}
+
+fn correct(ctx: &Context, action: Action, out: &mut dyn Write) -> CmdResult {
+    use intercode::ops::transcript_edit::{edit_transcript, Edit, Request};
+    let (place, edit) = match action {
+        Action::Edit {
+            place,
+            segment,
+            text,
+            stdin,
+        } => {
+            let text = match (text, stdin) {
+                (Some(t), _) => t,
+                (None, _) => {
+                    let mut t = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                        .map_err(|e| Error::usage(format!("standard input: {e}")))?;
+                    t
+                }
+            };
+            (place, Edit::Text { segment, text })
+        }
+        Action::Speaker {
+            place,
+            segment,
+            from,
+            to,
+        } => (place, Edit::Speaker { segment, from, to }),
+        Action::Split {
+            place,
+            segment,
+            at,
+            time,
+        } => {
+            let time_ms = match time {
+                Some(t) => Some(
+                    intercode::transcript::webvtt::parse_timestamp(&t).ok_or_else(|| {
+                        Error::usage(format!("--time {t}: write HH:MM:SS.mmm, e.g. 00:01:02.500"))
+                    })?,
+                ),
+                None => None,
+            };
+            (
+                place,
+                Edit::Split {
+                    segment,
+                    at,
+                    time_ms,
+                },
+            )
+        }
+        Action::Merge { place, segment } => (place, Edit::Merge { segment }),
+    };
+    let done = edit_transcript(
+        &ctx.project,
+        &Request {
+            interview: place.id,
+            lang: place.lang,
+            edit,
+            expect: None,
+        },
+    )?;
+    match place.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "summary": done.summary,
+                "moved": done.moved,
+                "deleted": done.deleted,
+                "files": done.undo.files.iter().map(|(p, _, _)| p.display().to_string()).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &v)?;
+            writeln!(out)?;
+        }
+        Format::Text => writeln!(out, "{}", inert(&done.summary))?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Serialize)]
@@ -47,8 +188,12 @@ struct JsonTranscript<'a> {
 }
 
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
+    if let Some(action) = args.action {
+        return correct(ctx, action, out);
+    }
+    let id = args.id.unwrap_or_default();
     let (project, _) = Project::open(&ctx.project)?;
-    let interview = project.interview(&args.id)?;
+    let interview = project.interview(&id)?;
     let lang = match &args.lang {
         Some(l) => l.clone(),
         None if interview.versions.contains_key("en") => "en".into(),
@@ -63,7 +208,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         let have: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
         Error::usage(format!(
             "{} has no `{lang}` version (it has: {})",
-            args.id,
+            id,
             have.join(", ")
         ))
     })?;
@@ -99,11 +244,17 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                     writeln!(out)?;
                 }
                 for s in &t.segments[turn.segments.clone()] {
+                    // The segment's number first: what `transcript edit --segment` takes.
                     match &s.speaker {
-                        Some(sp) => {
-                            writeln!(out, "[{}] {}: {}", stamp(s), inert(sp), inert(&s.text))?
-                        }
-                        None => writeln!(out, "[{}] {}", stamp(s), inert(&s.text))?,
+                        Some(sp) => writeln!(
+                            out,
+                            "#{} [{}] {}: {}",
+                            s.index,
+                            stamp(s),
+                            inert(sp),
+                            inert(&s.text)
+                        )?,
+                        None => writeln!(out, "#{} [{}] {}", s.index, stamp(s), inert(&s.text))?,
                     }
                 }
             }

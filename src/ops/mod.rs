@@ -6,6 +6,7 @@
 //! change wholly done or wholly undone.
 
 pub mod refi_import;
+pub mod transcript_edit;
 pub mod transcript_import;
 
 use crate::codebook::{Codebook, Survey};

@@ -53,6 +53,9 @@ pub struct Imported {
     /// A document's text exactly as it is (without a BOM).
     pub normalised: String,
     pub segments: Vec<Segment>,
+    /// Per segment, the 1-based line of its cue's timing line in `normalised` (empty for a
+    /// document): where an edit of the segment rewrites the file.
+    pub cue_lines: Vec<usize>,
     /// Non-fatal problems (e.g. cues with unreadable timings that were skipped), by line.
     pub warnings: Vec<(usize, String)>,
 }
@@ -141,12 +144,13 @@ pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Imported> {
         // Only by extension, which returned above.
         Format::Document => unreachable!("a document is read by parse_document"),
     };
-    let segments = segments_from_cues(raw).map_err(err)?;
+    let (segments, cue_lines) = segments_from_cues(raw).map_err(err)?;
     Ok(Imported {
         format,
         encoding: decoded.encoding,
         normalised,
         segments,
+        cue_lines,
         warnings,
     })
 }
@@ -183,12 +187,15 @@ fn parse_document(bytes: &[u8], path: &Path) -> Result<Imported> {
         encoding: "UTF-8",
         normalised: text,
         segments,
+        cue_lines: Vec::new(),
         warnings: Vec::new(),
     })
 }
 
-/// Interprets markup and speaker labels, drops empty cues, and checks the timeline.
-fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>, ParseError> {
+/// Interprets markup and speaker labels, drops empty cues, and checks the timeline; returns
+/// the segments and the line of each one's cue.
+type Segments = (Vec<Segment>, Vec<usize>);
+fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Segments, ParseError> {
     if raw.is_empty() {
         return Err(ParseError::whole(
             "no cues found: the file has no timed text".into(),
@@ -198,6 +205,7 @@ fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>,
         raw.iter().map(|cue| cuetext::plain_text(&cue.text)).unzip();
     let labels = speaker::split_speakers(&texts);
     let mut segments: Vec<Segment> = Vec::with_capacity(raw.len());
+    let mut lines: Vec<usize> = Vec::with_capacity(raw.len());
     // Speaker names repeat on nearly every cue; allocate each once and clone the String.
     let mut names: HashMap<&str, String> = HashMap::new();
     let mut prev: Option<&RawCue> = None;
@@ -239,6 +247,7 @@ fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>,
         if text.is_empty() {
             continue;
         }
+        lines.push(cue.line);
         segments.push(Segment {
             index: segments.len(),
             start_ms: cue.start_ms,
@@ -251,7 +260,7 @@ fn segments_from_cues(raw: Vec<RawCue<'_>>) -> std::result::Result<Vec<Segment>,
     if segments.is_empty() {
         return Err(ParseError::whole("every cue in the file is empty".into()));
     }
-    Ok(segments)
+    Ok((segments, lines))
 }
 
 #[cfg(test)]

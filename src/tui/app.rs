@@ -51,6 +51,8 @@ pub struct App {
     pub search_limit: usize,
     pub disputes_view: crate::tui::views::disagreements::DisputesState,
     pub retrieval_view: crate::tui::views::retrieval::RetrievalState,
+    /// This session's transcript edits, for undo and redo.
+    pub edits: crate::tui::views::transcript::edit::EditHistory,
     pub help_view: crate::tui::popups::HelpState,
     /// The full project, while it is being read behind the outline.
     pub loading: Option<Loading>,
@@ -165,6 +167,7 @@ impl App {
             search_limit: 500,
             disputes_view: Default::default(),
             retrieval_view: Default::default(),
+            edits: Default::default(),
             help_view: Default::default(),
             loading,
             pending_open: None,
@@ -265,6 +268,28 @@ impl App {
         }
     }
 
+    /// Pasted text goes into whatever is being typed: the editor, a prompt, the search box
+    /// (as one line).
+    fn paste(&mut self, text: &str) {
+        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        match self.overlay.as_mut() {
+            Some(Overlay::Editor(ed)) => ed.insert(&line),
+            Some(Overlay::Prompt { input, .. }) => input.push_str(&line),
+            Some(Overlay::Picker {
+                query, selected, ..
+            }) => {
+                query.push_str(&line);
+                *selected = 0;
+            }
+            Some(_) => {}
+            None if self.view == View::Search && !self.search.in_results => {
+                self.search.query.push_str(&line);
+                self.run_search();
+            }
+            None => {}
+        }
+    }
+
     /// Handles one terminal event.
     pub fn handle_event(&mut self, ev: Event) {
         match ev {
@@ -272,6 +297,7 @@ impl App {
                 self.step(Msg::Key(k))
             }
             Event::Mouse(m) => self.step(Msg::Mouse(m)),
+            Event::Paste(text) => self.paste(&text),
             // The next frame's `Msg::Frame` fits the state to the new size.
             _ => {}
         }

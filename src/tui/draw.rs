@@ -92,6 +92,7 @@ impl App {
                 purpose,
             }) => self.draw_picker(f, body, &query, selected, &purpose),
             Some(Overlay::Prompt { title, input, .. }) => self.draw_prompt(f, body, &title, &input),
+            Some(Overlay::Editor(ed)) => self.draw_editor(f, body, &ed),
             Some(Overlay::Form {
                 kind,
                 fields,

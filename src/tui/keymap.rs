@@ -60,7 +60,11 @@ actions! {
     Recode => "recode", "transcript", "give your coding under the cursor another code";
     Memo => "memo", "transcript", "write a memo on your coding under the cursor";
     CopyOther => "copy_other", "transcript", "copy your coding to the other language";
-    Undo => "undo", "transcript", "undo";
+    EditText => "edit_text", "transcript", "correct the segment's text (codings follow)";
+    RenameSpeaker => "rename_speaker", "transcript", "rename the speaker (Tab: this segment / all)";
+    SplitSegment => "split_segment", "transcript", "split the segment at the cursor";
+    JoinNext => "join_next", "transcript", "merge the segment with the next";
+    Undo => "undo", "transcript", "undo (codings and transcript edits)";
     Redo => "redo", "transcript", "redo";
     Parallel => "parallel", "transcript", "show the other language side by side";
     SwitchLang => "switch_lang", "transcript", "switch to the other language";
@@ -131,6 +135,10 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("C", Action::Recode),
     ("m", Action::Memo),
     ("y", Action::CopyOther),
+    ("E", Action::EditText),
+    ("R", Action::RenameSpeaker),
+    ("s", Action::SplitSegment),
+    ("&", Action::JoinNext),
     ("u", Action::Undo),
     ("U", Action::Redo),
     ("ctrl-r", Action::Redo),

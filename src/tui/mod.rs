@@ -27,7 +27,9 @@ pub mod worker_replies;
 pub use app::{App, Msg};
 pub use views::View;
 
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::execute;
 use std::path::Path;
 use std::time::Duration;
@@ -41,10 +43,14 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
     // ratatui's panic hook restores the screen; this one first turns mouse reporting off.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         previous(info);
     }));
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let result = (|| -> anyhow::Result<()> {
         loop {
             let size = terminal.size()?;
@@ -70,7 +76,11 @@ pub fn run(root: &Path, coder: &str) -> anyhow::Result<()> {
             app.step(Msg::Tick);
         }
     })();
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     result
 }

@@ -12,6 +12,8 @@ pub enum Request {
         query: String,
         limit: usize,
     },
+    /// An interview's transcripts changed (an edit in this session): index them again.
+    Reindex { interview: String },
 }
 
 pub enum Reply {
@@ -63,20 +65,26 @@ impl Worker {
                         return;
                     }
                 };
-                while let Ok(Request::Query {
-                    mut seq,
-                    mut query,
-                    mut limit,
-                }) = requests.recv()
-                {
-                    // Only the newest of the queries waiting matters (the user kept typing).
-                    while let Ok(Request::Query {
-                        seq: s,
-                        query: q,
-                        limit: l,
-                    }) = requests.try_recv()
-                    {
-                        (seq, query, limit) = (s, q, l);
+                let mut idx = idx;
+                while let Ok(request) = requests.recv() {
+                    let (mut seq, mut query, mut limit) = match request {
+                        Request::Query { seq, query, limit } => (seq, query, limit),
+                        Request::Reindex { interview } => {
+                            reindex(&root, &mut idx, &interview);
+                            continue;
+                        }
+                    };
+                    // Only the newest of the queries waiting matters (the user kept typing); an
+                    // edit's reindex waiting is done first, so the query sees the new text.
+                    while let Ok(r) = requests.try_recv() {
+                        match r {
+                            Request::Query {
+                                seq: s,
+                                query: q,
+                                limit: l,
+                            } => (seq, query, limit) = (s, q, l),
+                            Request::Reindex { interview } => reindex(&root, &mut idx, &interview),
+                        }
                     }
                     let result = idx.search(&query, limit, None).map_err(|e| e.to_string());
                     if replies.send(Reply::Results { seq, result }).is_err() {
@@ -87,4 +95,15 @@ impl Worker {
             .expect("spawn search thread");
         Worker { tx, rx }
     }
+}
+
+/// Indexes one interview's transcripts again, as they are on disk.
+fn reindex(root: &std::path::Path, idx: &mut SearchIndex, interview: &str) {
+    let Ok((mut project, _)) = crate::project::Project::load_outline(root) else {
+        return;
+    };
+    if let Some(i) = project.interviews.get_mut(interview) {
+        i.versions = i.read_versions().versions;
+    }
+    let _ = idx.update_interview(&project, interview);
 }

@@ -153,3 +153,18 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// Tells the search worker that an interview's transcripts changed on disk.
+    pub(crate) fn reindex(&mut self, interview: &str) {
+        if let Some(w) = &self.worker {
+            let _ = w.tx.send(crate::tui::worker::Request::Reindex {
+                interview: interview.to_string(),
+            });
+        }
+        // Results already shown may quote the old text: the query runs again.
+        if !self.search.query.is_empty() {
+            self.run_search();
+        }
+    }
+}

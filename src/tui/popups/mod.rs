@@ -6,10 +6,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 mod choose;
+mod editor;
 mod form;
 mod help;
 mod picker;
 mod prompt;
+pub use editor::Editor;
 pub use form::{Fields, FormKind};
 pub use picker::fuzzy_score;
 
@@ -23,6 +25,12 @@ pub enum PromptKind {
     Merge(String),
     RetrievalFilter,
     SuggestionsFilter,
+    /// A speaker's new name: for every segment of `from` (`all`), or segment `segment` only.
+    Speaker {
+        segment: usize,
+        from: Option<String>,
+        all: bool,
+    },
 }
 
 /// What a code picked in the picker is for.
@@ -50,6 +58,8 @@ pub enum Overlay {
         title: String,
         input: String,
     },
+    /// The inline editor of a segment's text.
+    Editor(Editor),
     /// A dialog of several fields (the codebook's add and edit).
     Form {
         kind: FormKind,
@@ -72,6 +82,15 @@ pub enum ChooseFor {
     CopyOther,
     Recode,
 }
+/// The speaker prompt's title, saying what is renamed and how to switch.
+pub fn speaker_title(from: &str, all: bool, segment: usize) -> String {
+    if all {
+        format!("rename {from} in every segment (Tab: segment {segment} only)")
+    } else {
+        format!("rename {from} in segment {segment} only (Tab: every segment)")
+    }
+}
+
 /// The find prompt's title, saying how it matches and how to switch.
 pub fn find_title(exact: bool) -> String {
     if exact {
@@ -116,6 +135,7 @@ impl App {
                 }
                 _ => self.help_view.scroll = 0, // any other key closes the help
             },
+            Overlay::Editor(ed) => self.editor_key(ed, k),
             Overlay::Form {
                 kind,
                 fields,
@@ -195,6 +215,24 @@ impl App {
             } => match k.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter => self.submit_prompt(kind, input),
+                KeyCode::Tab if matches!(kind, PromptKind::Speaker { from: Some(_), .. }) => {
+                    if let PromptKind::Speaker {
+                        segment,
+                        from: Some(from),
+                        all,
+                    } = kind
+                    {
+                        self.overlay = Some(Overlay::Prompt {
+                            title: speaker_title(&from, !all, segment),
+                            kind: PromptKind::Speaker {
+                                segment,
+                                from: Some(from),
+                                all: !all,
+                            },
+                            input,
+                        });
+                    }
+                }
                 KeyCode::Tab if matches!(kind, PromptKind::Find(_)) => {
                     let exact = !matches!(kind, PromptKind::Find(true));
                     self.overlay = Some(Overlay::Prompt {
@@ -230,6 +268,14 @@ impl App {
     pub(crate) fn submit_prompt(&mut self, kind: PromptKind, input: String) {
         match kind {
             PromptKind::RetrievalFilter => self.set_retrieval_filter(&input),
+            PromptKind::Speaker { segment, from, all } => {
+                let edit = crate::ops::transcript_edit::Edit::Speaker {
+                    segment: (!all).then_some(segment),
+                    from: if all { from } else { None },
+                    to: input.trim().to_string(),
+                };
+                self.apply_transcript_edit(edit, None);
+            }
             PromptKind::SuggestionsFilter => self.set_suggestions_filter(&input),
             PromptKind::Memo(id) => {
                 let Some((interview, _)) = self.my_coding(&id) else {

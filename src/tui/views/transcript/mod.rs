@@ -16,6 +16,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 mod coding;
 mod draw;
+pub mod edit;
 
 /// The open transcript.
 #[derive(Debug, Clone)]
@@ -372,8 +373,24 @@ impl App {
             Recode => self.on_coding(crate::tui::popups::ChooseFor::Recode),
             Memo => self.on_coding(crate::tui::popups::ChooseFor::Memo),
             CopyOther => self.on_coding(crate::tui::popups::ChooseFor::CopyOther),
-            Undo => self.undo_redo(true),
-            Redo => self.undo_redo(false),
+            EditText => self.open_editor(),
+            RenameSpeaker => self.open_rename_speaker(),
+            SplitSegment => self.split_at_cursor(),
+            JoinNext => self.merge_with_next(),
+            // The session's own changes come after any transcript edit (it starts afresh
+            // with each edit), so they are undone first.
+            Undo => {
+                let session_can = self.session.as_ref().is_some_and(|s| s.can_undo());
+                if session_can || !self.undo_transcript_edit(true) {
+                    self.undo_redo(true)
+                }
+            }
+            Redo => {
+                let session_can = self.session.as_ref().is_some_and(|s| s.can_redo());
+                if session_can || !self.undo_transcript_edit(false) {
+                    self.undo_redo(false)
+                }
+            }
             Parallel => {
                 let ts = self.transcript.as_mut().expect("open");
                 ts.parallel = !ts.parallel;

@@ -1,0 +1,735 @@
+//! Correcting a transcript inside intercode: a segment's text, a speaker's name, a split or a
+//! merge of segments, with every coder's codings following the edit. One edit is one
+//! transaction (see [`crate::txn`]): the transcript file, every codings file it moves and the
+//! segment-numbered logs (`decisions.tsv`, each coder's `rejected.tsv`) change together or
+//! not at all, so a crash leaves either the old text with the old codings or the new text with
+//! the new ones, never drift.
+//!
+//! Why every coder's file is rewritten now, under that coder's lock, rather than an edit log
+//! replayed on each coder's next load: a coding is only ever read against the transcript it
+//! was made on, so no reader (a report, `agree`, an export, another tool reading the JSON)
+//! can meet a coding that has not yet followed an edit. A coder working in another session
+//! holds their lock and the edit is refused, naming them, before anything is written.
+//!
+//! How codings follow (see [`map_span`]): the edit is the one region of the canonical text
+//! that differs (the common prefix and suffix of the old and new text are kept). Codings
+//! before it stay, codings after it shift, a coding that contains it grows or shrinks with
+//! it, a coding that overlaps its edge keeps its offset into it. A coding whose text is
+//! deleted whole is kept, with its old quote and an empty span at the place of the deletion:
+//! `check` and every report list it as drifted ("its text was deleted"), and it can be
+//! recoded or removed, never lost in silence.
+//!
+//! The file is rewritten in place: only the edited cue's text lines change (its id and
+//! timings stay), so the edit is a readable one-line diff in git.
+
+use crate::codings::{self, CodingFile};
+use crate::error::{Error, Result};
+use crate::project::TRANSCRIPTS_DIR;
+use crate::transcript::{format_time, Transcript};
+use crate::transcript::{parse_bytes, Format, Imported};
+use crate::txn::{Change, ProjectLock};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One correction of one language version of one interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Replace segment `segment`'s text (one line: line breaks become spaces).
+    Text { segment: usize, text: String },
+    /// Rename a speaker: in `segment` only, or in every segment spoken by `from`.
+    Speaker {
+        segment: Option<usize>,
+        from: Option<String>,
+        to: String,
+    },
+    /// Split `segment` before the character `at` of its text (code points); the first part
+    /// ends and the second starts at `time_ms` (default: proportional to the text).
+    Split {
+        segment: usize,
+        at: usize,
+        time_ms: Option<u64>,
+    },
+    /// Merge `segment` with the next one (same speaker).
+    Merge { segment: usize },
+}
+
+/// What is asked: the edit, where, and optionally the text the user saw in the segment (the
+/// edit is refused when the file no longer has it: another session changed it first).
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub interview: String,
+    pub lang: String,
+    pub edit: Edit,
+    pub expect: Option<String>,
+}
+
+/// What an edit did, and what undoes it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// A sentence for the user.
+    pub summary: String,
+    /// Codings moved (shifted, grown or shrunk) across all coders.
+    pub moved: usize,
+    /// Codings whose text was deleted whole (kept, flagged as drifted).
+    pub deleted: Vec<String>,
+    /// The files as they were and as they are now: [`restore`] puts either back.
+    pub undo: Snapshot,
+    /// The transcript as it is now.
+    pub transcript: Transcript,
+}
+
+/// Files before and after one edit (paths relative to the project).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: Vec<(PathBuf, Vec<u8>, Vec<u8>)>,
+}
+
+/// The one region where two texts differ, in code points: `old[a..b]` became
+/// `new[a..a + n]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub a: usize,
+    pub b: usize,
+    pub n: usize,
+}
+
+/// The region where `old` and `new` differ: everything before it is their common prefix,
+/// everything after their common suffix (the suffix not overlapping the prefix).
+pub fn diff_region(old: &str, new: &str) -> Region {
+    let o: Vec<char> = old.chars().collect();
+    let w: Vec<char> = new.chars().collect();
+    let prefix = o.iter().zip(&w).take_while(|(x, y)| x == y).count();
+    let max_suffix = o.len().min(w.len()) - prefix;
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(w.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    Region {
+        a: prefix,
+        b: o.len() - suffix,
+        n: w.len() - suffix - prefix,
+    }
+}
+
+/// Where a coding `s..e` lies after the region `r` was replaced; `None` when its text was
+/// deleted whole. A coding that contains the region grows or shrinks with it; text inserted
+/// exactly at a coding's start or end is not taken into it; a coding edge inside the region
+/// keeps its offset into it, up to the region's new end.
+pub fn map_span(s: usize, e: usize, r: Region) -> Option<Range<usize>> {
+    let Region { a, b, n } = r;
+    let shifted = |p: usize| (p + n).saturating_sub(b - a);
+    let inside = |p: usize| a + (p - a).min(n);
+    let ns = if s < a {
+        s
+    } else if s >= b {
+        shifted(s)
+    } else {
+        inside(s)
+    };
+    let contains = s <= a && e >= b && !(a == b && e == a);
+    let ne = if contains {
+        shifted(e)
+    } else if e <= a {
+        e
+    } else if e > b {
+        shifted(e)
+    } else {
+        inside(e)
+    };
+    (ns < ne).then_some(ns..ne)
+}
+
+/// The transcript file of `interview` in `lang`, relative to the project.
+fn transcript_file(root: &Path, interview: &str, lang: &str) -> Result<PathBuf> {
+    for ext in crate::project::TRANSCRIPT_EXTENSIONS {
+        let rel = PathBuf::from(TRANSCRIPTS_DIR).join(format!("{interview}.{lang}.{ext}"));
+        if root.join(&rel).is_file() {
+            return Ok(rel);
+        }
+    }
+    Err(Error::usage(format!(
+        "{interview} has no `{lang}` transcript in {TRANSCRIPTS_DIR}/"
+    )))
+}
+
+/// Text made safe for a cue payload: one line, and `&`, `<`, `>` escaped (a `-->` can then
+/// never end up in it).
+fn cue_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' | '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of text: line breaks and tabs become spaces, runs of spaces one, ends trimmed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A cue of the file as lines: `timing` is the index of its timing line, `payload` the
+/// indexes of its text lines.
+struct CueLines {
+    timing: usize,
+    payload: Range<usize>,
+}
+
+fn cue_lines(lines: &[&str], timing_line: usize) -> CueLines {
+    let timing = timing_line - 1;
+    let mut end = timing + 1;
+    while end < lines.len() && !lines[end].trim().is_empty() {
+        end += 1;
+    }
+    CueLines {
+        timing,
+        payload: timing + 1..end,
+    }
+}
+
+/// The payload line of a cue with `speaker` and `text`, written in the style the cue had: a
+/// `<v Name>` voice tag, a `Name: ` label, or no speaker.
+fn payload(old_first_line: &str, speaker: Option<&str>, text: &str) -> String {
+    match speaker {
+        Some(name) if old_first_line.trim_start().starts_with("<v") => {
+            format!("<v {}>{}", cue_escape(name), cue_escape(text))
+        }
+        Some(name) => format!("{}: {}", cue_escape(name), cue_escape(text)),
+        None => cue_escape(text),
+    }
+}
+
+/// The timing line with new start and/or end times, its settings kept.
+fn retime(line: &str, start: Option<u64>, end: Option<u64>) -> String {
+    let Some((a, rest)) = line.split_once("-->") else {
+        return line.to_string();
+    };
+    let rest = rest.trim_start();
+    let (b, settings) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
+    let start = start.map_or_else(|| a.trim().to_string(), format_time);
+    let end = end.map_or_else(|| b.trim().to_string(), format_time);
+    if settings.is_empty() {
+        format!("{start} --> {end}")
+    } else {
+        format!("{start} --> {end} {settings}")
+    }
+}
+
+/// The new file text for `edit` on a WebVTT transcript.
+fn edit_vtt(imp: &Imported, edit: &Edit) -> Result<String> {
+    let lines: Vec<&str> = imp.normalised.split('\n').collect();
+    let segs = &imp.segments;
+    let seg = |k: usize| -> Result<&crate::transcript::Segment> {
+        segs.get(k).ok_or_else(|| {
+            Error::usage(format!(
+                "no segment {k}: the transcript has segments 0 to {}",
+                segs.len().saturating_sub(1)
+            ))
+        })
+    };
+    // Replacements of line ranges, applied from the end.
+    let mut out: Vec<(Range<usize>, Vec<String>)> = Vec::new();
+    match edit {
+        Edit::Text { segment, text } => {
+            let s = seg(*segment)?;
+            let c = cue_lines(&lines, imp.cue_lines[*segment]);
+            let first = lines.get(c.payload.start).copied().unwrap_or("");
+            out.push((
+                c.payload,
+                vec![payload(first, s.speaker.as_deref(), &one_line(text))],
+            ));
+        }
+        Edit::Speaker { segment, from, to } => {
+            let to = one_line(to);
+            if to.is_empty() || to.contains(':') {
+                return Err(Error::usage(
+                    "a speaker's name must be non-empty and without a colon",
+                ));
+            }
+            let targets: Vec<usize> = match (segment, from) {
+                (Some(k), _) => {
+                    seg(*k)?;
+                    vec![*k]
+                }
+                (None, Some(f)) => (0..segs.len())
+                    .filter(|&k| segs[k].speaker.as_deref() == Some(f.as_str()))
+                    .collect(),
+                (None, None) => {
+                    return Err(Error::usage(
+                        "say which speaker to rename, or which segment",
+                    ))
+                }
+            };
+            if targets.is_empty() {
+                return Err(Error::usage(format!(
+                    "no segment is spoken by `{}` (speakers: {})",
+                    from.as_deref().unwrap_or_default(),
+                    speakers(segs).join(", ")
+                )));
+            }
+            for k in targets {
+                let c = cue_lines(&lines, imp.cue_lines[k]);
+                let first = lines.get(c.payload.start).copied().unwrap_or("");
+                let first = if first.trim_start().starts_with("<v") || segs[k].speaker.is_some() {
+                    first
+                } else {
+                    ""
+                };
+                out.push((c.payload, vec![payload(first, Some(&to), &segs[k].text)]));
+            }
+        }
+        Edit::Split {
+            segment,
+            at,
+            time_ms,
+        } => {
+            let s = seg(*segment)?;
+            let chars: Vec<char> = s.text.chars().collect();
+            let left: String = chars[..(*at).min(chars.len())].iter().collect();
+            let right: String = chars[(*at).min(chars.len())..].iter().collect();
+            let (left, right) = (left.trim_end().to_string(), right.trim_start().to_string());
+            if left.is_empty() || right.is_empty() {
+                return Err(Error::usage(format!(
+                    "split inside the text: both parts need text (the segment has {} characters)",
+                    chars.len()
+                )));
+            }
+            let t = match time_ms {
+                Some(t) => *t,
+                None => {
+                    let len = chars.len().max(1) as u64;
+                    s.start_ms + (s.end_ms - s.start_ms) * (*at as u64).min(len) / len
+                }
+            };
+            if t < s.start_ms || t > s.end_ms {
+                return Err(Error::usage(format!(
+                    "the split time {} is outside the segment ({} to {})",
+                    format_time(t),
+                    format_time(s.start_ms),
+                    format_time(s.end_ms)
+                )));
+            }
+            let c = cue_lines(&lines, imp.cue_lines[*segment]);
+            let first = lines.get(c.payload.start).copied().unwrap_or("");
+            let id_line = (c.timing > 0 && !lines[c.timing - 1].trim().is_empty())
+                .then(|| lines[c.timing - 1].trim().to_string());
+            let mut block = vec![
+                retime(lines[c.timing], None, Some(t)),
+                payload(first, s.speaker.as_deref(), &left),
+                String::new(),
+            ];
+            if let Some(id) = id_line {
+                block.push(format!("{id}-2"));
+            }
+            block.push(retime(lines[c.timing], Some(t), None));
+            block.push(payload(first, s.speaker.as_deref(), &right));
+            out.push((c.timing..c.payload.end, block));
+        }
+        Edit::Merge { segment } => {
+            let (s, next) = (seg(*segment)?, seg(*segment + 1)?);
+            if s.speaker != next.speaker {
+                return Err(Error::usage(format!(
+                    "segments {segment} and {} have different speakers ({} and {}): rename one first",
+                    segment + 1,
+                    s.speaker.as_deref().unwrap_or("none"),
+                    next.speaker.as_deref().unwrap_or("none")
+                )));
+            }
+            let c = cue_lines(&lines, imp.cue_lines[*segment]);
+            let d = cue_lines(&lines, imp.cue_lines[*segment + 1]);
+            let first = lines.get(c.payload.start).copied().unwrap_or("");
+            let text = format!("{} {}", s.text, next.text);
+            // The second cue goes whole: its id line, timing, text and the blank line before.
+            let mut second_start = d.timing;
+            if second_start > 0 && !lines[second_start - 1].trim().is_empty() {
+                second_start -= 1;
+            }
+            out.push((
+                c.timing..second_start.max(c.payload.end),
+                vec![
+                    retime(lines[c.timing], None, Some(next.end_ms)),
+                    payload(first, s.speaker.as_deref(), &text),
+                    String::new(),
+                ],
+            ));
+            out.push((second_start..d.payload.end, Vec::new()));
+        }
+    }
+    out.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut new: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    for (range, with) in out {
+        new.splice(range, with);
+    }
+    // A merge leaves the blank line after the removed cue: one blank line between cues.
+    let mut text = new.join("\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    Ok(text)
+}
+
+fn speakers(segs: &[crate::transcript::Segment]) -> Vec<String> {
+    let mut v: Vec<String> = segs.iter().filter_map(|s| s.speaker.clone()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The new text of a document for a text edit (a document has no cues to split or rename).
+fn edit_document(t: &Transcript, edit: &Edit) -> Result<String> {
+    let Edit::Text { segment, text } = edit else {
+        return Err(Error::usage(
+            "a document (.text) has no cues or speakers: only a segment's text can be edited",
+        ));
+    };
+    if *segment >= t.segments.len() {
+        return Err(Error::usage(format!("no segment {segment}")));
+    }
+    let span = t.segment_span(*segment);
+    let new = one_line(text);
+    Ok(format!(
+        "{}{}{}",
+        t.slice(0..span.start),
+        new,
+        t.slice(span.end..t.char_len())
+    ))
+}
+
+/// Applies `req` as one transaction; see the module's documentation.
+pub fn edit_transcript(root: &Path, req: &Request) -> Result<Outcome> {
+    edit_transcript_with(root, req, &mut |_| {})
+}
+
+/// [`edit_transcript`] with the transaction's step hook (for kill tests).
+pub fn edit_transcript_with(
+    root: &Path,
+    req: &Request,
+    hook: &mut dyn FnMut(&str),
+) -> Result<Outcome> {
+    let lock = ProjectLock::take(root)?;
+    let rel = transcript_file(root, &req.interview, &req.lang)?;
+    let path = root.join(&rel);
+    let before = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let imp = parse_bytes(&before, &path)?;
+    if !matches!(imp.format, Format::WebVtt | Format::Document) {
+        return Err(Error::usage(format!(
+            "{} is {}: edits are made in WebVTT or document transcripts; import it with \
+             `intercode import` first (it is converted to WebVTT)",
+            rel.display(),
+            imp.format.name()
+        )));
+    }
+    let old = imp.clone().transcript(&req.interview, &req.lang);
+    if let (Some(want), Some(k)) = (&req.expect, segment_of(&req.edit)) {
+        let now = old.segments.get(k).map(|s| s.text.as_str());
+        if now != Some(want.as_str()) {
+            return Err(Error::usage(format!(
+                "{} segment {k} changed on disk since you read it (another session?); reload and \
+                 edit again. Nothing was changed.",
+                rel.display()
+            )));
+        }
+    }
+    let new_text = match imp.format {
+        Format::Document => edit_document(&old, &req.edit)?,
+        _ => edit_vtt(&imp, &req.edit)?,
+    };
+    let after = new_text.into_bytes();
+    let new = parse_bytes(&after, &path)
+        .map_err(|e| {
+            Error::usage(format!(
+                "the edit would make the transcript unreadable: {e}"
+            ))
+        })?
+        .transcript(&req.interview, &req.lang);
+    check_result(&old, &new, &req.edit)?;
+    let region = diff_region(old.text(), new.text());
+
+    // Every coder's codings of this interview follow, under every coder's lock.
+    let coders = codings::coders(root);
+    let _locks: Vec<std::fs::File> = coders
+        .iter()
+        .map(|c| codings::store::lock(root, c))
+        .collect::<Result<_>>()?;
+    let mut change = Change::new();
+    let mut snapshot = Snapshot::default();
+    let mut moved = 0;
+    let mut deleted = Vec::new();
+    for coder in &coders {
+        let cpath = codings::coding_path(root, coder, &req.interview);
+        if !cpath.is_file() {
+            continue;
+        }
+        let file_before = std::fs::read(&cpath).map_err(|e| Error::io(&cpath, e))?;
+        let mut file = CodingFile::read(&cpath)?;
+        let mut touched = false;
+        for c in file.codings.iter_mut().filter(|c| c.lang == req.lang) {
+            // A coding that had drifted before the edit is left as it is: it follows nothing.
+            if crate::codings::drift::is_drifted(&old, c) {
+                continue;
+            }
+            match map_span(c.start, c.end, region) {
+                Some(r) if r == c.span() => {}
+                Some(r) => {
+                    c.start = r.start;
+                    c.end = r.end;
+                    c.quote = new.slice(r).into();
+                    moved += 1;
+                    touched = true;
+                }
+                None => {
+                    // Kept with its old quote, at the place of the deletion: drifted.
+                    let at = region.a.min(new.char_len());
+                    c.start = at;
+                    c.end = at;
+                    deleted.push(format!("{coder}'s {} coding {}", c.code, c.id));
+                    touched = true;
+                }
+            }
+        }
+        if touched {
+            file.sort();
+            let json = file.to_json()?;
+            let crel = cpath.strip_prefix(root).unwrap_or(&cpath).to_path_buf();
+            snapshot
+                .files
+                .push((crel.clone(), file_before, json.clone().into_bytes()));
+            change.write(crel, json);
+        }
+    }
+    // Logs that name segments by number follow a split or a merge.
+    if let Some(renumber) = renumbering(&req.edit) {
+        let mut logs = vec![crate::agreement::decisions_path(root)];
+        logs.extend(
+            coders
+                .iter()
+                .map(|c| crate::autocode::rejected_path(root, c)),
+        );
+        for log in logs {
+            let Ok(text) = std::fs::read_to_string(&log) else {
+                continue;
+            };
+            let new_log = renumber_log(&text, &req.interview, &req.lang, &renumber);
+            if new_log != text {
+                let lrel = log.strip_prefix(root).unwrap_or(&log).to_path_buf();
+                snapshot.files.push((
+                    lrel.clone(),
+                    text.into_bytes(),
+                    new_log.clone().into_bytes(),
+                ));
+                change.write(lrel, new_log);
+            }
+        }
+    }
+    snapshot.files.push((rel.clone(), before, after.clone()));
+    change.write(rel.clone(), after);
+    change.commit_under(&lock, root, hook)?;
+    let summary = describe(&req.edit, &req.interview, &req.lang, moved, deleted.len());
+    Ok(Outcome {
+        summary,
+        moved,
+        deleted,
+        undo: snapshot,
+        transcript: new,
+    })
+}
+
+/// The segment an edit is about (for the `expect` check).
+fn segment_of(edit: &Edit) -> Option<usize> {
+    match edit {
+        Edit::Text { segment, .. } | Edit::Split { segment, .. } | Edit::Merge { segment } => {
+            Some(*segment)
+        }
+        Edit::Speaker { segment, .. } => *segment,
+    }
+}
+
+/// Checks that the file as rewritten reads back as the edit meant: the same segments but the
+/// edited ones, and the edited text as asked.
+fn check_result(old: &Transcript, new: &Transcript, edit: &Edit) -> Result<()> {
+    let want_count = match edit {
+        Edit::Split { .. } => old.segments.len() + 1,
+        Edit::Merge { .. } => old.segments.len() - 1,
+        _ => old.segments.len(),
+    };
+    if new.segments.len() != want_count {
+        return Err(Error::usage(
+            "the edit would change other segments of the file (an empty text, or a line that \
+             reads as a cue?); nothing was changed",
+        ));
+    }
+    if let Edit::Text { segment, text } = edit {
+        let got = &new.segments[*segment].text;
+        if *got != one_line(text) {
+            return Err(Error::usage(format!(
+                "the new text would read back as “{got}” (a `Name:` at its start reads as a speaker); \
+                 nothing was changed"
+            )));
+        }
+        if new.segments[*segment].speaker != old.segments[*segment].speaker {
+            return Err(Error::usage(
+                "the new text would change the segment's speaker (it starts with `Name:`); nothing was changed",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How segment numbers of one transcript change: split at k: after k, +1; merge k and k+1:
+/// k+1 becomes k, after it -1.
+enum Renumber {
+    Split(usize),
+    Merge(usize),
+}
+
+fn renumbering(edit: &Edit) -> Option<Renumber> {
+    match edit {
+        Edit::Split { segment, .. } => Some(Renumber::Split(*segment)),
+        Edit::Merge { segment } => Some(Renumber::Merge(*segment)),
+        _ => None,
+    }
+}
+
+fn renumber_log(text: &str, interview: &str, lang: &str, r: &Renumber) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let fields: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
+        let seg = fields.get(2).and_then(|s| s.parse::<usize>().ok());
+        match seg {
+            Some(s) if fields[0] == interview && fields[1] == lang => {
+                let s2 = match r {
+                    Renumber::Split(k) if s > *k => s + 1,
+                    Renumber::Merge(k) if s > *k => s - 1,
+                    _ => s,
+                };
+                let mut f: Vec<String> = fields.iter().map(|x| x.to_string()).collect();
+                f[2] = s2.to_string();
+                out.push_str(&f.join("\t"));
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn describe(edit: &Edit, interview: &str, lang: &str, moved: usize, deleted: usize) -> String {
+    let what = match edit {
+        Edit::Text { segment, .. } => format!("edited segment {segment}"),
+        Edit::Speaker { to, .. } => format!("renamed the speaker to {to}"),
+        Edit::Split { segment, .. } => format!("split segment {segment}"),
+        Edit::Merge { segment } => format!("merged segments {segment} and {}", segment + 1),
+    };
+    let mut s = format!("{interview} ({lang}): {what}; {moved} coding(s) moved");
+    if deleted > 0 {
+        s.push_str(&format!(
+            "; {deleted} coding(s) lost their text and are kept as drifted (`intercode check` lists them)"
+        ));
+    }
+    s
+}
+
+/// Puts the files of an edit back as they were (`undo`) or as the edit left them (redo),
+/// as one transaction, if each is still as the edit left it (or as it was): a file changed
+/// since by someone else is never written over.
+pub fn restore(root: &Path, snap: &Snapshot, undo: bool) -> Result<()> {
+    let lock = ProjectLock::take(root)?;
+    let coders = codings::coders(root);
+    let _locks: Vec<std::fs::File> = coders
+        .iter()
+        .map(|c| codings::store::lock(root, c))
+        .collect::<Result<_>>()?;
+    let mut change = Change::new();
+    for (rel, before, after) in &snap.files {
+        let (expect, put) = if undo {
+            (after, before)
+        } else {
+            (before, after)
+        };
+        let now = std::fs::read(root.join(rel)).unwrap_or_default();
+        if now != *expect {
+            return Err(Error::usage(format!(
+                "{} changed since the edit (another session?): not {}. Nothing was changed.",
+                rel.display(),
+                if undo { "undone" } else { "redone" }
+            )));
+        }
+        change.write(rel.clone(), put.clone());
+    }
+    change.commit_under(&lock, root, &mut |_| {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_region_is_what_differs() {
+        assert_eq!(diff_region("abcdef", "abXYef"), Region { a: 2, b: 4, n: 2 });
+        assert_eq!(diff_region("abc", "abc"), Region { a: 3, b: 3, n: 0 });
+        assert_eq!(diff_region("aa", "aaa"), Region { a: 2, b: 2, n: 1 });
+        assert_eq!(diff_region("Борова", "Борава"), Region { a: 4, b: 5, n: 1 });
+        assert_eq!(diff_region("a b", "a\nb"), Region { a: 1, b: 2, n: 1 });
+    }
+
+    #[test]
+    fn codings_follow_an_edit() {
+        // "I was afraid then" -> "I was very afraid then": insert "very " at 6.
+        let r = Region { a: 6, b: 6, n: 5 };
+        assert_eq!(map_span(0, 5, r), Some(0..5)); // before
+        assert_eq!(map_span(6, 12, r), Some(11..17)); // starts at the insertion: shifted
+        assert_eq!(map_span(0, 6, r), Some(0..6)); // ends at it: unchanged
+        assert_eq!(map_span(2, 12, r), Some(2..17)); // contains it: grows
+                                                     // Replace "afraid" (6..12) by "scared" and by "sure".
+        let same = Region { a: 6, b: 12, n: 6 };
+        assert_eq!(map_span(6, 12, same), Some(6..12));
+        let shorter = Region { a: 6, b: 12, n: 4 };
+        assert_eq!(map_span(6, 12, shorter), Some(6..10));
+        assert_eq!(map_span(0, 17, shorter), Some(0..15));
+        assert_eq!(map_span(13, 17, shorter), Some(11..15));
+        // An edge inside the region keeps its offset, up to the new end.
+        assert_eq!(map_span(8, 15, shorter), Some(8..13));
+        assert_eq!(map_span(0, 11, shorter), Some(0..10));
+        // Deleted whole.
+        let gone = Region { a: 6, b: 12, n: 0 };
+        assert_eq!(map_span(7, 11, gone), None);
+        assert_eq!(map_span(6, 12, gone), None);
+        assert_eq!(map_span(0, 12, gone), Some(0..6));
+    }
+
+    #[test]
+    fn logs_are_renumbered_after_a_split_and_a_merge() {
+        let log = "P01\tru\t3\tfirst\nP01\tru\t4\tboth\nP01\ten\t9\tx\nP02\tru\t9\ty\n";
+        assert_eq!(
+            renumber_log(log, "P01", "ru", &Renumber::Split(3)),
+            "P01\tru\t3\tfirst\nP01\tru\t5\tboth\nP01\ten\t9\tx\nP02\tru\t9\ty\n"
+        );
+        assert_eq!(
+            renumber_log(log, "P01", "ru", &Renumber::Merge(3)),
+            "P01\tru\t3\tfirst\nP01\tru\t3\tboth\nP01\ten\t9\tx\nP02\tru\t9\ty\n"
+        );
+    }
+
+    #[test]
+    fn cue_text_is_escaped_and_timings_rewritten() {
+        assert_eq!(cue_escape("a <b> & c-->d"), "a &lt;b&gt; &amp; c--&gt;d");
+        assert_eq!(
+            retime(
+                "00:00:01.000 --> 00:00:04.000 align:start",
+                None,
+                Some(2500)
+            ),
+            "00:00:01.000 --> 00:00:02.500 align:start"
+        );
+    }
+}
