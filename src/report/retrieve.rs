@@ -71,10 +71,30 @@ pub fn retrieve(project: &Project, all: &AllCodings, q: &Query) -> Result<Retrie
         return Err(Error::usage(format!("unknown code `{c}`")));
     }
     let settings = Settings::load(&project.root)?;
-    if let Some((k, _)) = &q.attribute {
+    if let Some((k, v)) = &q.attribute {
         if !project.attribute_names.contains(k) || !settings.is_public(k) {
+            let public: Vec<&str> = project
+                .attribute_names
+                .iter()
+                .filter(|a| settings.is_public(a))
+                .map(String::as_str)
+                .collect();
             return Err(Error::usage(format!(
-                "no public participant attribute `{k}`"
+                "no public participant attribute `{k}` (attributes: {})",
+                public.join(", ")
+            )));
+        }
+        let mut values: Vec<&str> = project
+            .interviews
+            .values()
+            .filter_map(|i| i.attributes.get(k).map(String::as_str))
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        if !values.iter().any(|x| x.to_lowercase() == v.to_lowercase()) {
+            return Err(Error::usage(format!(
+                "no participant has {k} = {v} (values: {})",
+                values.join(", ")
             )));
         }
     }
@@ -92,7 +112,12 @@ pub fn retrieve(project: &Project, all: &AllCodings, q: &Query) -> Result<Retrie
             continue;
         };
         if let Some((k, v)) = &q.attribute {
-            if interview.attributes.get(k) != Some(v) {
+            // Values are matched without regard to case: "Female" finds "female".
+            if interview
+                .attributes
+                .get(k)
+                .is_none_or(|x| x.to_lowercase() != v.to_lowercase())
+            {
                 continue;
             }
         }

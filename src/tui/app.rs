@@ -57,7 +57,8 @@ pub struct App {
     /// The full project, while it is being read behind the outline.
     pub loading: Option<Loading>,
     /// A transcript asked for while the transcripts were still being read.
-    pub pending_open: Option<(String, String, usize)>,
+    /// (interview, language, position, parallel view)
+    pub pending_open: Option<(String, String, usize, bool)>,
     /// A large project: transcripts are read when opened (see `loaded`).
     pub on_demand: bool,
     /// Interviews whose transcripts are in memory, least recently opened first.

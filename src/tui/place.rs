@@ -69,6 +69,9 @@ impl App {
                 self.open_transcript(id, lang, place.cursor);
                 if let Some(ts) = self.transcript.as_mut() {
                     ts.parallel = place.parallel;
+                } else if let Some(p) = self.pending_open.as_mut() {
+                    // Opened when the transcripts have been read: in the view it was in.
+                    p.3 = place.parallel;
                 }
             }
         }

@@ -114,8 +114,16 @@ impl App {
                         "{errors} problem(s) in the project: run `intercode check`"
                     ));
                 }
-                if let Some((id, lang, pos)) = self.pending_open.take() {
+                if let Some((id, lang, pos, parallel)) = self.pending_open.take() {
                     self.open_transcript(&id, &lang, pos);
+                    if let Some(ts) = self.transcript.as_mut() {
+                        ts.parallel = parallel;
+                        ts.layout = None;
+                    }
+                    self.scroll_to_cursor(true);
+                    if errors == 0 {
+                        self.set_status(format!("opened {id} ({lang})"));
+                    }
                 }
                 true
             }

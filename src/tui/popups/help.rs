@@ -32,8 +32,13 @@ impl App {
             .title(" help · ↑↓ scroll · any other key closes ");
         let inner = block.inner(area);
         f.render_widget(block, area);
-        // Two columns when the terminal is wide enough, scrolled together.
-        let cols = if inner.width >= 100 { 2 } else { 1 };
+        // Two columns when both fit whole, scrolled together.
+        let longest = lines.iter().map(|l| l.width()).max().unwrap_or(0);
+        let cols = if inner.width as usize >= 2 * (longest + 1) {
+            2
+        } else {
+            1
+        };
         let per_col = (lines.len().div_ceil(cols)).max(1);
         let scroll = self
             .help_view

@@ -253,7 +253,7 @@ impl App {
                 }
                 _ => {
                     self.set_status(format!(
-                        "`{input}`: write attribute=value, e.g. gender=Female"
+                        "`{input}`: write attribute=value, e.g. gender=female"
                     ));
                     return;
                 }

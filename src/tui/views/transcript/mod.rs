@@ -143,7 +143,8 @@ impl App {
     pub fn open_transcript(&mut self, interview: &str, lang: &str, pos: usize) {
         if self.loading.is_some() {
             // Opened as soon as the transcripts are read.
-            self.pending_open = Some((interview.to_string(), lang.to_string(), pos));
+            let parallel = self.transcript.as_ref().is_some_and(|t| t.parallel);
+            self.pending_open = Some((interview.to_string(), lang.to_string(), pos, parallel));
             self.set_status(format!(
                 "reading the transcripts… {interview} opens in a moment"
             ));
