@@ -477,7 +477,8 @@ pub fn edit_transcript_with(
                 continue;
             }
             match map_span(c.start, c.end, region) {
-                Some(r) if r == c.span() => {}
+                // Untouched: the same span, the same text.
+                Some(r) if r == c.span() && c.quote.matches(new.slice(r.clone())) => {}
                 Some(r) => {
                     c.start = r.start;
                     c.end = r.end;
