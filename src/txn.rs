@@ -113,17 +113,38 @@ impl Change {
         recover_locked(root, &dir)?;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let mut manifest = String::new();
-        for (i, (rel, contents)) in self.writes.iter().enumerate() {
-            let staged = dir.join(format!("{i}.new"));
-            let mut f = File::create(&staged).map_err(|e| Error::io(&staged, e))?;
-            f.write_all(contents).map_err(|e| Error::io(&staged, e))?;
-            f.sync_all().map_err(|e| Error::io(&staged, e))?;
+        for (i, (rel, _)) in self.writes.iter().enumerate() {
             let rel = rel.to_string_lossy();
             if rel.contains(['\t', '\n']) {
                 return Err(Error::usage(format!("unusable file name: {rel:?}")));
             }
             manifest.push_str(&format!("{i}.new\t{rel}\n"));
         }
+        // Each file is staged and synced on its own thread: the syncs of a change that spans
+        // files (an edit moving three coders' codings) overlap instead of queueing.
+        let stage = |i: usize, contents: &[u8]| -> Result<()> {
+            let staged = dir.join(format!("{i}.new"));
+            let mut f = File::create(&staged).map_err(|e| Error::io(&staged, e))?;
+            f.write_all(contents).map_err(|e| Error::io(&staged, e))?;
+            f.sync_all().map_err(|e| Error::io(&staged, e))
+        };
+        std::thread::scope(|sc| {
+            let hs: Vec<_> = self
+                .writes
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, (_, contents))| sc.spawn(move || stage(i, contents)))
+                .collect();
+            let first = self.writes.first().map_or(Ok(()), |(_, c)| stage(0, c));
+            hs.into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::usage("staging a file failed")))
+                })
+                .chain(std::iter::once(first))
+                .collect::<Result<Vec<()>>>()
+        })?;
         crate::fsutil::write_atomic(&dir.join(MANIFEST), manifest.as_bytes())?;
         hook("staged");
         crate::fsutil::write_atomic(&dir.join(COMMITTED), b"")?;

@@ -1401,3 +1401,33 @@ fn editing_a_coded_segment_keeps_codings_on_their_words() {
         now
     );
 }
+
+/// An edit is searchable at once: the edited segment's document is replaced in the index,
+/// and a search right after finds the new word and not the old one.
+#[test]
+fn an_edit_is_found_by_search_right_after() {
+    let (_t, dir) = sample();
+    let mut ui = Ui::new(&dir, "ana", 120, 40, true);
+    ui.app.wait_for_search();
+    ui.key(KeyCode::Enter);
+    ui.app.wait_for_search();
+    ui.draw();
+    ui.keys("jj").keys("E");
+    ui.key(KeyCode::End);
+    ui.keys(" Квазиморда.");
+    ui.key(KeyCode::Enter);
+    assert!(
+        ui.app.status.contains("edited segment"),
+        "{}",
+        ui.app.status
+    );
+    ui.keys("4").keys("=квазиморда");
+    ui.app.wait_for_search();
+    ui.draw();
+    assert_eq!(ui.app.search.total, 1, "{}", ui.screen());
+    let hit = &ui.app.search.hits[0];
+    assert_eq!((hit.interview.as_str(), hit.lang.as_str()), ("P01", "ru"));
+    assert!(hit.text.ends_with("Квазиморда."));
+    // The translation beside it is still found (by its key, the neighbour being replaced).
+    assert!(hit.translation.is_some());
+}

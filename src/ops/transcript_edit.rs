@@ -96,21 +96,28 @@ pub struct Region {
 /// The region where `old` and `new` differ: everything before it is their common prefix,
 /// everything after their common suffix (the suffix not overlapping the prefix).
 pub fn diff_region(old: &str, new: &str) -> Region {
-    let o: Vec<char> = old.chars().collect();
-    let w: Vec<char> = new.chars().collect();
-    let prefix = o.iter().zip(&w).take_while(|(x, y)| x == y).count();
+    // On bytes (a 10-hour transcript is a megabyte), then back to whole characters.
+    let (o, w) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = o.iter().zip(w).take_while(|(x, y)| x == y).count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
     let max_suffix = o.len().min(w.len()) - prefix;
-    let suffix = o
+    let mut suffix = o
         .iter()
         .rev()
         .zip(w.iter().rev())
         .take(max_suffix)
         .take_while(|(x, y)| x == y)
         .count();
+    while !old.is_char_boundary(o.len() - suffix) || !new.is_char_boundary(w.len() - suffix) {
+        suffix -= 1;
+    }
+    let a = old[..prefix].chars().count();
     Region {
-        a: prefix,
-        b: o.len() - suffix,
-        n: w.len() - suffix - prefix,
+        a,
+        b: a + old[prefix..o.len() - suffix].chars().count(),
+        n: new[prefix..w.len() - suffix].chars().count(),
     }
 }
 
@@ -427,7 +434,19 @@ pub fn edit_transcript_with(
             imp.format.name()
         )));
     }
-    let old = imp.clone().transcript(&req.interview, &req.lang);
+    // The new file text first (a cue's place is in the parse), then the old transcript from
+    // the same parse, without a copy.
+    let (old, new_text) = match imp.format {
+        Format::Document => {
+            let old = imp.transcript(&req.interview, &req.lang);
+            let text = edit_document(&old, &req.edit)?;
+            (old, text)
+        }
+        _ => {
+            let text = edit_vtt(&imp, &req.edit)?;
+            (imp.transcript(&req.interview, &req.lang), text)
+        }
+    };
     if let (Some(want), Some(k)) = (&req.expect, segment_of(&req.edit)) {
         let now = old.segments.get(k).map(|s| s.text.as_str());
         if now != Some(want.as_str()) {
@@ -438,73 +457,74 @@ pub fn edit_transcript_with(
             )));
         }
     }
-    let new_text = match imp.format {
-        Format::Document => edit_document(&old, &req.edit)?,
-        _ => edit_vtt(&imp, &req.edit)?,
-    };
     let after = new_text.into_bytes();
-    let new = parse_bytes(&after, &path)
-        .map_err(|e| {
-            Error::usage(format!(
-                "the edit would make the transcript unreadable: {e}"
-            ))
-        })?
-        .transcript(&req.interview, &req.lang);
-    check_result(&old, &new, &req.edit)?;
-    let region = diff_region(old.text(), new.text());
 
-    // Every coder's codings of this interview follow, under every coder's lock.
+    // Every coder's codings of this interview follow, under every coder's lock (taken before
+    // any of their files is read).
     let coders = codings::coders(root);
     let _locks: Vec<std::fs::File> = coders
         .iter()
         .map(|c| codings::store::lock(root, c))
         .collect::<Result<_>>()?;
+    let files: Vec<(String, PathBuf)> = coders
+        .iter()
+        .map(|c| (c.clone(), codings::coding_path(root, c, &req.interview)))
+        .filter(|(_, p)| p.is_file())
+        .collect();
+    // Reading the new text back and reading the codings files are independent: both cores.
+    let (new, read) = std::thread::scope(|sc| {
+        let parse = sc.spawn(|| -> Result<Transcript> {
+            let new = parse_bytes(&after, &path)
+                .map_err(|e| {
+                    Error::usage(format!(
+                        "the edit would make the transcript unreadable: {e}"
+                    ))
+                })?
+                .transcript(&req.interview, &req.lang);
+            check_result(&old, &new, &req.edit)?;
+            Ok(new)
+        });
+        let readers: Vec<_> = files
+            .iter()
+            .map(|(_, p)| {
+                sc.spawn(move || -> Result<(Vec<u8>, CodingFile)> {
+                    let mut buf = Vec::new();
+                    let f = CodingFile::read_with(p, &mut buf, codings::Quotes::Whole)?;
+                    Ok((buf, f))
+                })
+            })
+            .collect();
+        let read: Vec<Result<(Vec<u8>, CodingFile)>> =
+            readers.into_iter().map(|h| joined(h.join())).collect();
+        (joined(parse.join()), read)
+    });
+    let new = new?;
+    let region = diff_region(old.text(), new.text());
     let mut change = Change::new();
     let mut snapshot = Snapshot::default();
     let mut moved = 0;
     let mut deleted = Vec::new();
-    for coder in &coders {
-        let cpath = codings::coding_path(root, coder, &req.interview);
-        if !cpath.is_file() {
-            continue;
-        }
-        let file_before = std::fs::read(&cpath).map_err(|e| Error::io(&cpath, e))?;
-        let mut file = CodingFile::read(&cpath)?;
-        let mut touched = false;
-        for c in file.codings.iter_mut().filter(|c| c.lang == req.lang) {
-            // A coding that had drifted before the edit is left as it is: it follows nothing.
-            if crate::codings::drift::is_drifted(&old, c) {
-                continue;
-            }
-            match map_span(c.start, c.end, region) {
-                // Untouched: the same span, the same text.
-                Some(r) if r == c.span() && c.quote.matches(new.slice(r.clone())) => {}
-                Some(r) => {
-                    c.start = r.start;
-                    c.end = r.end;
-                    c.quote = new.slice(r).into();
-                    moved += 1;
-                    touched = true;
-                }
-                None => {
-                    // Kept with its old quote, at the place of the deletion: drifted.
-                    let at = region.a.min(new.char_len());
-                    c.start = at;
-                    c.end = at;
-                    deleted.push(format!("{coder}'s {} coding {}", c.code, c.id));
-                    touched = true;
-                }
-            }
-        }
-        if touched {
-            file.sort();
-            let json = file.to_json()?;
-            let crel = cpath.strip_prefix(root).unwrap_or(&cpath).to_path_buf();
-            snapshot
-                .files
-                .push((crel.clone(), file_before, json.clone().into_bytes()));
-            change.write(crel, json);
-        }
+    let read: Vec<(Vec<u8>, CodingFile)> = read.into_iter().collect::<Result<_>>()?;
+    let followed: Vec<Result<Option<Followed>>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = read
+            .into_iter()
+            .zip(&files)
+            .map(|((before, file), (coder, cpath))| {
+                let (old, new) = (&old, &new);
+                sc.spawn(move || follow(old, new, region, &req.lang, coder, cpath, before, file))
+            })
+            .collect();
+        hs.into_iter().map(|h| joined(h.join())).collect()
+    });
+    for f in followed {
+        let Some(f) = f? else { continue };
+        moved += f.moved;
+        deleted.extend(f.deleted);
+        let crel = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
+        snapshot
+            .files
+            .push((crel.clone(), f.before, f.json.clone().into_bytes()));
+        change.write(crel, f.json);
     }
     // Logs that name segments by number follow a split or a merge.
     if let Some(renumber) = renumbering(&req.edit) {
@@ -541,6 +561,93 @@ pub fn edit_transcript_with(
         undo: snapshot,
         transcript: new,
     })
+}
+
+/// A thread's result, or an error if it panicked (no panic is expected; none is passed on).
+fn joined<T>(r: std::thread::Result<Result<T>>) -> Result<T> {
+    r.unwrap_or_else(|_| {
+        Err(Error::usage(
+            "internal error while editing; nothing was changed",
+        ))
+    })
+}
+
+/// One coder's file after the edit: its bytes before, its JSON now, and what moved.
+struct Followed {
+    path: PathBuf,
+    before: Vec<u8>,
+    json: String,
+    moved: usize,
+    deleted: Vec<String>,
+}
+
+/// Moves one coder's codings of `lang` with the edit (`region` of `old` became `new`);
+/// `None` when none of them changed.
+#[allow(clippy::too_many_arguments)]
+fn follow(
+    old: &Transcript,
+    new: &Transcript,
+    region: Region,
+    lang: &str,
+    coder: &str,
+    path: &Path,
+    before: Vec<u8>,
+    mut file: CodingFile,
+) -> Result<Option<Followed>> {
+    let (mut moved, mut deleted, mut touched) = (0, Vec::new(), false);
+    let Region { a, b, n } = region;
+    for c in file.codings.iter_mut().filter(|c| c.lang == lang) {
+        // Ending before the edit or where it starts: nothing changes (as `map_span` says).
+        if c.end <= a {
+            continue;
+        }
+        // Starting after it or where it ends: the same text, further on; only the span
+        // moves (its quote, drifted or not, stays what it was).
+        if c.start >= b {
+            let shift = |p: usize| p + n - (b - a);
+            if n != b - a {
+                c.start = shift(c.start);
+                c.end = shift(c.end);
+                moved += 1;
+                touched = true;
+            }
+            continue;
+        }
+        // Overlapping the edit. A coding that had drifted before it follows nothing.
+        if crate::codings::drift::is_drifted(old, c) {
+            continue;
+        }
+        match map_span(c.start, c.end, region) {
+            // Untouched: the same span, the same text.
+            Some(r) if r == c.span() && c.quote.matches(new.slice(r.clone())) => {}
+            Some(r) => {
+                c.start = r.start;
+                c.end = r.end;
+                c.quote = new.slice(r).into();
+                moved += 1;
+                touched = true;
+            }
+            None => {
+                // Kept with its old quote, at the place of the deletion: drifted.
+                let at = region.a.min(new.char_len());
+                c.start = at;
+                c.end = at;
+                deleted.push(format!("{coder}'s {} coding {}", c.code, c.id));
+                touched = true;
+            }
+        }
+    }
+    if !touched {
+        return Ok(None);
+    }
+    file.sort();
+    Ok(Some(Followed {
+        path: path.to_path_buf(),
+        before,
+        json: file.to_json()?,
+        moved,
+        deleted,
+    }))
 }
 
 /// The segment an edit is about (for the `expect` check).
@@ -679,7 +786,11 @@ mod tests {
         assert_eq!(diff_region("abcdef", "abXYef"), Region { a: 2, b: 4, n: 2 });
         assert_eq!(diff_region("abc", "abc"), Region { a: 3, b: 3, n: 0 });
         assert_eq!(diff_region("aa", "aaa"), Region { a: 2, b: 2, n: 1 });
-        assert_eq!(diff_region("Борова", "Борава"), Region { a: 4, b: 5, n: 1 });
+        assert_eq!(diff_region("Борова", "Борава"), Region { a: 3, b: 4, n: 1 });
+        assert_eq!(
+            diff_region("ёлка 👋🏽", "ёлка 👋🏼"),
+            Region { a: 6, b: 7, n: 1 }
+        );
         assert_eq!(diff_region("a b", "a\nb"), Region { a: 1, b: 2, n: 1 });
     }
 

@@ -480,36 +480,24 @@ impl SearchIndex {
                 .and_then(|o| interview.versions.get(o).map(|ot| (o, ot)));
             let alignment = other
                 .map(|(_, ot)| crate::transcript::align::align_by_time(&t.segments, &ot.segments));
-            for (pos, s) in t.segments.iter().enumerate() {
-                let span = t.segment_span(s.index);
-                let mut doc = TantivyDocument::new();
-                doc.add_text(f.interview, &interview.id);
-                doc.add_text(f.lang, lang);
-                doc.add_text(f.key, format!("{}/{lang}/{}", interview.id, s.index));
-                if let Some(sp) = &s.speaker {
-                    doc.add_text(f.speaker, sp);
-                }
-                doc.add_u64(f.segment, s.index as u64);
-                doc.add_u64(f.start_ms, s.start_ms);
-                doc.add_u64(f.end_ms, s.end_ms);
-                doc.add_u64(f.line, s.line.map_or(0, u64::from));
-                doc.add_u64(f.seg_start, span.start as u64);
-                doc.add_u64(f.seg_end, span.end as u64);
-                doc.add_text(f.text, &s.text);
-                doc.add_text(f.exact, &s.text);
-                doc.add_text(f.translit, &s.text);
-                if let (Some((o, _)), Some(al)) = (other, &alignment) {
-                    let r = al.other_side(pos);
-                    if !r.is_empty() {
+            for pos in 0..t.segments.len() {
+                let other = match (other, &alignment) {
+                    (Some((o, _)), Some(al)) => {
+                        let r = al.other_side(pos);
                         let this = first[lang.as_str()] + pos;
                         let there = first[o] + r.start;
-                        doc.add_i64(f.other_delta, there as i64 - this as i64);
-                        doc.add_u64(f.other_n, r.len() as u64);
-                        doc.add_text(f.other_lang, o);
-                        doc.add_u64(f.other_seg, r.start as u64);
+                        (!r.is_empty()).then(|| (o, r, there as i64 - this as i64))
                     }
-                }
-                batch.push(tantivy::indexer::UserOperation::Add(doc));
+                    _ => None,
+                };
+                batch.push(tantivy::indexer::UserOperation::Add(segment_doc(
+                    &f,
+                    &interview.id,
+                    lang,
+                    t,
+                    pos,
+                    other,
+                )));
             }
         }
         self.wait_for_the_queue();
@@ -597,10 +585,13 @@ impl SearchIndex {
         want: &Place,
     ) -> Result<Option<TantivyDocument>> {
         let f = self.f;
-        let max = searcher.segment_reader(addr.segment_ord).max_doc();
+        let reader = searcher.segment_reader(addr.segment_ord);
+        let max = reader.max_doc();
+        // A deleted document (a segment replaced after an edit) is still stored: not it.
         let Some(id) = u32::try_from(addr.doc_id as i64 + delta)
             .ok()
             .filter(|id| *id < max)
+            .filter(|id| reader.alive_bitset().is_none_or(|b| b.is_alive(*id)))
         else {
             return Ok(None);
         };
@@ -630,6 +621,48 @@ impl SearchIndex {
             Some(addr) => Ok(Some(searcher.doc(addr).map_err(|e| tv(e, &self.dir))?)),
             None => Ok(None),
         }
+    }
+
+    /// Replaces the document of one segment whose text was edited, so that the new text is
+    /// searchable at once (a few milliseconds, where indexing the interview again takes a
+    /// few hundred on a 10-hour transcript). The positions stored with the version's later
+    /// segments shift with the edit: the caller indexes the interview again afterwards
+    /// ([`SearchIndex::update_interview`]), which also records the files' new stamps.
+    pub fn replace_segment(
+        &mut self,
+        interview: &project::Interview,
+        lang: &str,
+        segment: usize,
+    ) -> Result<()> {
+        let Some(t) = interview.versions.get(lang) else {
+            return Ok(());
+        };
+        if segment >= t.segments.len() {
+            return Ok(());
+        }
+        let other = interview
+            .other_lang(lang)
+            .and_then(|o| interview.versions.get(o).map(|ot| (o, ot)))
+            .and_then(|(o, ot)| {
+                let al = crate::transcript::align::align_by_time(&t.segments, &ot.segments);
+                let r = al.other_side(segment);
+                // No neighbour offset: the translation is found by its key.
+                (!r.is_empty()).then_some((o, r, 0i64))
+            });
+        let mut writer: IndexWriter = self
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .map_err(|e| tv(e, &self.dir))?;
+        writer.delete_term(Term::from_field_text(
+            self.f.key,
+            &format!("{}/{lang}/{segment}", interview.id),
+        ));
+        writer
+            .add_document(segment_doc(&self.f, &interview.id, lang, t, segment, other))
+            .map_err(|e| tv(e, &self.dir))?;
+        writer.commit().map_err(|e| tv(e, &self.dir))?;
+        self.reader.reload().map_err(|e| tv(e, &self.dir))?;
+        Ok(())
     }
 
     pub fn update_interview(&mut self, project: &Project, id: &str) -> Result<()> {
@@ -764,6 +797,44 @@ impl SearchIndex {
         out.sort_unstable();
         Ok(out)
     }
+}
+
+/// The document of segment `pos` of one language version: its text in the three analysed
+/// forms, its place, and where its aligned translation is (`other`: language, segments,
+/// and the offset of their first document from this one in the same batch, 0 when unknown).
+fn segment_doc(
+    f: &Fields,
+    id: &str,
+    lang: &str,
+    t: &crate::transcript::Transcript,
+    pos: usize,
+    other: Option<(&str, std::ops::Range<usize>, i64)>,
+) -> TantivyDocument {
+    let s = &t.segments[pos];
+    let span = t.segment_span(s.index);
+    let mut doc = TantivyDocument::new();
+    doc.add_text(f.interview, id);
+    doc.add_text(f.lang, lang);
+    doc.add_text(f.key, format!("{id}/{lang}/{}", s.index));
+    if let Some(sp) = &s.speaker {
+        doc.add_text(f.speaker, sp);
+    }
+    doc.add_u64(f.segment, s.index as u64);
+    doc.add_u64(f.start_ms, s.start_ms);
+    doc.add_u64(f.end_ms, s.end_ms);
+    doc.add_u64(f.line, s.line.map_or(0, u64::from));
+    doc.add_u64(f.seg_start, span.start as u64);
+    doc.add_u64(f.seg_end, span.end as u64);
+    doc.add_text(f.text, &s.text);
+    doc.add_text(f.exact, &s.text);
+    doc.add_text(f.translit, &s.text);
+    if let Some((o, r, delta)) = other {
+        doc.add_i64(f.other_delta, delta);
+        doc.add_u64(f.other_n, r.len() as u64);
+        doc.add_text(f.other_lang, o);
+        doc.add_u64(f.other_seg, r.start as u64);
+    }
+    doc
 }
 
 /// A segment of one language version of one interview.

@@ -14,6 +14,13 @@ pub enum Request {
     },
     /// An interview's transcripts changed (an edit in this session): index them again.
     Reindex { interview: String },
+    /// One segment's text was edited: its document is replaced at once (the interview as it
+    /// now is), and the interview indexed again when no query waits.
+    Replace {
+        interview: Box<crate::project::Interview>,
+        lang: String,
+        segment: usize,
+    },
 }
 
 pub enum Reply {
@@ -66,16 +73,47 @@ impl Worker {
                     }
                 };
                 let mut idx = idx;
-                while let Ok(request) = requests.recv() {
+                // Interviews to index again once no query waits (after an edit, whose segment
+                // was replaced at once).
+                let mut later: Vec<String> = Vec::new();
+                loop {
+                    let request = if later.is_empty() {
+                        match requests.recv() {
+                            Ok(r) => r,
+                            Err(_) => break,
+                        }
+                    } else {
+                        match requests.recv_timeout(std::time::Duration::from_millis(100)) {
+                            Ok(r) => r,
+                            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                                for id in std::mem::take(&mut later) {
+                                    reindex(&root, &mut idx, &id);
+                                }
+                                continue;
+                            }
+                            Err(_) => break,
+                        }
+                    };
                     let (mut seq, mut query, mut limit) = match request {
                         Request::Query { seq, query, limit } => (seq, query, limit),
                         Request::Reindex { interview } => {
                             reindex(&root, &mut idx, &interview);
                             continue;
                         }
+                        Request::Replace {
+                            interview,
+                            lang,
+                            segment,
+                        } => {
+                            let _ = idx.replace_segment(&interview, &lang, segment);
+                            if !later.contains(&interview.id) {
+                                later.push(interview.id.clone());
+                            }
+                            continue;
+                        }
                     };
                     // Only the newest of the queries waiting matters (the user kept typing); an
-                    // edit's reindex waiting is done first, so the query sees the new text.
+                    // edit waiting is indexed first, so the query sees the new text.
                     while let Ok(r) = requests.try_recv() {
                         match r {
                             Request::Query {
@@ -84,6 +122,16 @@ impl Worker {
                                 limit: l,
                             } => (seq, query, limit) = (s, q, l),
                             Request::Reindex { interview } => reindex(&root, &mut idx, &interview),
+                            Request::Replace {
+                                interview,
+                                lang,
+                                segment,
+                            } => {
+                                let _ = idx.replace_segment(&interview, &lang, segment);
+                                if !later.contains(&interview.id) {
+                                    later.push(interview.id.clone());
+                                }
+                            }
                         }
                     }
                     let result = idx.search(&query, limit, None).map_err(|e| e.to_string());

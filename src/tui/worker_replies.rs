@@ -163,12 +163,23 @@ impl App {
 }
 
 impl App {
-    /// Tells the search worker that an interview's transcripts changed on disk.
-    pub(crate) fn reindex(&mut self, interview: &str) {
+    /// Tells the search worker that an interview's transcripts changed on disk: when only
+    /// one segment's text changed (`edited`: language and segment), that segment's document
+    /// is replaced at once and the interview indexed again after; otherwise the interview is
+    /// indexed again now.
+    pub(crate) fn reindex(&mut self, interview: &str, edited: Option<(String, usize)>) {
         if let Some(w) = &self.worker {
-            let _ = w.tx.send(crate::tui::worker::Request::Reindex {
-                interview: interview.to_string(),
-            });
+            let request = match (edited, self.project.interviews.get(interview)) {
+                (Some((lang, segment)), Some(i)) => crate::tui::worker::Request::Replace {
+                    interview: Box::new(i.clone()),
+                    lang,
+                    segment,
+                },
+                _ => crate::tui::worker::Request::Reindex {
+                    interview: interview.to_string(),
+                },
+            };
+            let _ = w.tx.send(request);
         }
         // Results already shown may quote the old text: the query runs again.
         if !self.search.query.is_empty() {

@@ -23,6 +23,11 @@ impl App {
             return false;
         };
         let (interview, lang) = (ts.interview.clone(), ts.lang.clone());
+        // A text edit changes one segment's document in the index; the others, all of it.
+        let text_of = match &edit {
+            Edit::Text { segment, .. } => Some((lang.clone(), *segment)),
+            _ => None,
+        };
         if self.session.is_none() {
             self.set_status("read-only session: another session holds this coder's lock");
             return false;
@@ -42,7 +47,7 @@ impl App {
             Ok(done) => {
                 self.edits.undo.push((interview.clone(), lang, done.undo));
                 self.edits.redo.clear();
-                self.after_transcript_change(&interview);
+                self.after_transcript_change(&interview, text_of);
                 self.set_status(format!("{} · saved · u undoes", done.summary));
                 true
             }
@@ -74,7 +79,7 @@ impl App {
                 } else {
                     self.edits.undo.push(item);
                 }
-                self.after_transcript_change(&interview);
+                self.after_transcript_change(&interview, None);
                 self.set_status(format!(
                     "{} the edit of {interview} ({lang}), saved",
                     if undo { "undid" } else { "redid" }
@@ -95,7 +100,7 @@ impl App {
 
     /// The transcript files of `interview` changed on disk (an edit, its undo): read them
     /// again, and every coder's codings, which moved with them; the index is told.
-    fn after_transcript_change(&mut self, interview: &str) {
+    fn after_transcript_change(&mut self, interview: &str, edited: Option<(String, usize)>) {
         if let Some(i) = self.project.interviews.get(interview) {
             let fresh = i.read_versions();
             if let Some(i) = self.project.interviews.get_mut(interview) {
@@ -119,7 +124,7 @@ impl App {
         self.scroll_to_cursor(false);
         self.suggestions_view.list.clear();
         self.disputes_view.compared.clear();
-        self.reindex(interview);
+        self.reindex(interview, edited);
     }
 
     /// Asks for a speaker's new name (Tab: this segment only / every segment of the speaker).
