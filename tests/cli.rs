@@ -152,7 +152,7 @@ fn import_detects_encoding_and_refuses_to_overwrite() {
     let o = run(&dir, &["transcript", "P07", "--lang", "en"]);
     assert_eq!(
         stdout(&o).lines().next(),
-        Some("[00:00:01.000] Interviewer: Do you feel safe here?")
+        Some("#0 [00:00:01.000] Interviewer: Do you feel safe here?")
     );
     let o = run(&dir, &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
