@@ -228,7 +228,7 @@ fn cli_edits_and_refusals() {
                 "--text",
                 "   ",
             ],
-            "empty text",
+            "cannot be empty",
         ),
         (
             vec!["merge", "P01", "--lang", "ru", "--segment", "0"],

@@ -72,6 +72,11 @@ pub struct Outcome {
     pub moved: usize,
     /// Codings whose text was deleted whole (kept, flagged as drifted).
     pub deleted: Vec<String>,
+    /// Codings whose own text the edit changed (they overlap it): worth a look, since their
+    /// words are not the ones coded.
+    pub reworded: Vec<String>,
+    /// Where the text changed (to move a cursor with it).
+    pub region: Region,
     /// The files as they were and as they are now: [`restore`] puts either back.
     pub undo: Snapshot,
     /// The transcript as it is now.
@@ -247,6 +252,9 @@ fn edit_vtt(imp: &Imported, edit: &Edit) -> Result<String> {
     match edit {
         Edit::Text { segment, text } => {
             let s = seg(*segment)?;
+            if one_line(text).is_empty() {
+                return Err(empty_text());
+            }
             let c = cue_lines(&lines, imp.cue_lines[*segment]);
             let first = lines.get(c.payload.start).copied().unwrap_or("");
             out.push((
@@ -383,6 +391,13 @@ fn edit_vtt(imp: &Imported, edit: &Edit) -> Result<String> {
     Ok(text)
 }
 
+fn empty_text() -> Error {
+    Error::usage(
+        "a segment's text cannot be empty (to remove a segment, merge it with the one after: \
+         `transcript merge`, or & in the TUI); nothing was changed",
+    )
+}
+
 fn speakers(segs: &[crate::transcript::Segment]) -> Vec<String> {
     let mut v: Vec<String> = segs.iter().filter_map(|s| s.speaker.clone()).collect();
     v.sort();
@@ -402,6 +417,9 @@ fn edit_document(t: &Transcript, edit: &Edit) -> Result<String> {
     }
     let span = t.segment_span(*segment);
     let new = one_line(text);
+    if new.is_empty() {
+        return Err(empty_text());
+    }
     Ok(format!(
         "{}{}{}",
         t.slice(0..span.start),
@@ -462,10 +480,7 @@ pub fn edit_transcript_with(
     // Every coder's codings of this interview follow, under every coder's lock (taken before
     // any of their files is read).
     let coders = codings::coders(root);
-    let _locks: Vec<std::fs::File> = coders
-        .iter()
-        .map(|c| codings::store::lock(root, c))
-        .collect::<Result<_>>()?;
+    let _locks = lock_every_coder(root, &coders)?;
     let files: Vec<(String, PathBuf)> = coders
         .iter()
         .map(|c| (c.clone(), codings::coding_path(root, c, &req.interview)))
@@ -504,6 +519,7 @@ pub fn edit_transcript_with(
     let mut snapshot = Snapshot::default();
     let mut moved = 0;
     let mut deleted = Vec::new();
+    let mut reworded = Vec::new();
     let read: Vec<(Vec<u8>, CodingFile)> = read.into_iter().collect::<Result<_>>()?;
     let followed: Vec<Result<Option<Followed>>> = std::thread::scope(|sc| {
         let hs: Vec<_> = read
@@ -520,6 +536,7 @@ pub fn edit_transcript_with(
         let Some(f) = f? else { continue };
         moved += f.moved;
         deleted.extend(f.deleted);
+        reworded.extend(f.reworded);
         let crel = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
         snapshot
             .files
@@ -553,14 +570,45 @@ pub fn edit_transcript_with(
     snapshot.files.push((rel.clone(), before, after.clone()));
     change.write(rel.clone(), after);
     change.commit_under(&lock, root, hook)?;
-    let summary = describe(&req.edit, &req.interview, &req.lang, moved, deleted.len());
+    let mut summary = describe(&req.edit, &req.interview, &req.lang, moved, deleted.len());
+    if !reworded.is_empty() {
+        summary.push_str(&format!(
+            "; {} coding(s) now cover edited words: {}",
+            reworded.len(),
+            reworded.join(", ")
+        ));
+    }
     Ok(Outcome {
         summary,
         moved,
         deleted,
+        reworded,
+        region,
         undo: snapshot,
         transcript: new,
     })
+}
+
+/// Every coder's lock: an edit moves every coder's codings. A coder at work in another
+/// session is named, with where, and nothing is changed.
+fn lock_every_coder(root: &Path, coders: &[String]) -> Result<Vec<std::fs::File>> {
+    coders
+        .iter()
+        .map(|c| {
+            codings::store::lock(root, c).map_err(|e| {
+                if !e.to_string().contains("already working") {
+                    return e;
+                }
+                let lock = root.join(crate::project::CODINGS_DIR).join(c).join(".lock");
+                let holder = std::fs::read_to_string(&lock).unwrap_or_default();
+                Error::usage(format!(
+                    "coder `{c}` is working in another session ({}): a transcript edit moves every \
+                     coder's codings, so it waits until that session is closed. Nothing was changed.",
+                    if holder.trim().is_empty() { "holder unknown" } else { holder.trim() }
+                ))
+            })
+        })
+        .collect()
 }
 
 /// A thread's result, or an error if it panicked (no panic is expected; none is passed on).
@@ -579,6 +627,7 @@ struct Followed {
     json: String,
     moved: usize,
     deleted: Vec<String>,
+    reworded: Vec<String>,
 }
 
 /// Moves one coder's codings of `lang` with the edit (`region` of `old` became `new`);
@@ -594,7 +643,7 @@ fn follow(
     before: Vec<u8>,
     mut file: CodingFile,
 ) -> Result<Option<Followed>> {
-    let (mut moved, mut deleted, mut touched) = (0, Vec::new(), false);
+    let (mut moved, mut deleted, mut reworded, mut touched) = (0, Vec::new(), Vec::new(), false);
     let Region { a, b, n } = region;
     for c in file.codings.iter_mut().filter(|c| c.lang == lang) {
         // Ending before the edit or where it starts: nothing changes (as `map_span` says).
@@ -621,6 +670,10 @@ fn follow(
             // Untouched: the same span, the same text.
             Some(r) if r == c.span() && c.quote.matches(new.slice(r.clone())) => {}
             Some(r) => {
+                // Only an edit wholly inside the coding leaves its own words whole.
+                if !(c.start < region.a && region.b < c.end) {
+                    reworded.push(format!("{coder}'s {} coding {}", c.code, c.id));
+                }
                 c.start = r.start;
                 c.end = r.end;
                 c.quote = new.slice(r).into();
@@ -647,6 +700,7 @@ fn follow(
         json: file.to_json()?,
         moved,
         deleted,
+        reworded,
     }))
 }
 
@@ -753,10 +807,7 @@ fn describe(edit: &Edit, interview: &str, lang: &str, moved: usize, deleted: usi
 pub fn restore(root: &Path, snap: &Snapshot, undo: bool) -> Result<()> {
     let lock = ProjectLock::take(root)?;
     let coders = codings::coders(root);
-    let _locks: Vec<std::fs::File> = coders
-        .iter()
-        .map(|c| codings::store::lock(root, c))
-        .collect::<Result<_>>()?;
+    let _locks = lock_every_coder(root, &coders)?;
     let mut change = Change::new();
     for (rel, before, after) in &snap.files {
         let (expect, put) = if undo {

@@ -306,6 +306,13 @@ impl App {
 
     pub fn handle_key(&mut self, k: KeyEvent) {
         if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            // In the editor Ctrl-C cancels the edit (a habit from shells), never losing it
+            // silently by quitting.
+            if matches!(self.overlay, Some(Overlay::Editor(_))) {
+                self.overlay = None;
+                self.set_status("edit cancelled; nothing changed");
+                return;
+            }
             self.quit = true;
             return;
         }

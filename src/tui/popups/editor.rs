@@ -4,7 +4,7 @@
 //! as one line; Enter saves (every coder's codings follow), Esc cancels.
 
 use crate::tui::app::*;
-use crate::tui::layout::{inert, wrap_str};
+use crate::tui::layout::inert;
 use crate::tui::popups::Overlay;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -24,12 +24,13 @@ pub struct Editor {
 }
 
 impl Editor {
-    pub fn new(segment: usize, text: &str) -> Editor {
+    /// An editor of `text` with the cursor at character `cursor` (clamped to the end).
+    pub fn new(segment: usize, text: &str, cursor: usize) -> Editor {
         let chars: Vec<char> = text.chars().collect();
         Editor {
             segment,
             original: text.to_string(),
-            cursor: chars.len(),
+            cursor: cursor.min(chars.len()),
             text: chars,
         }
     }
@@ -117,7 +118,9 @@ impl App {
             return;
         };
         let text = t.segments[k].text.clone();
-        self.overlay = Some(Overlay::Editor(Editor::new(k, &text)));
+        // The editor's cursor is where the transcript's was.
+        let at = ts.cursor.saturating_sub(t.segment_span(k).start);
+        self.overlay = Some(Overlay::Editor(Editor::new(k, &text, at)));
     }
 
     pub(crate) fn editor_key(&mut self, mut ed: Editor, k: KeyEvent) {
@@ -148,20 +151,7 @@ impl App {
     pub(crate) fn draw_editor(&self, f: &mut Frame, area: Rect, ed: &Editor) {
         let width = area.width.saturating_sub(4).max(10);
         let inner_w = width.saturating_sub(2) as usize;
-        // The text with the cursor as a reversed cell, wrapped to the box.
-        let before: String = ed.text[..ed.cursor].iter().collect();
-        let at: String = ed
-            .text
-            .get(ed.cursor)
-            .map_or(" ".to_string(), |c| c.to_string());
-        let after: String = ed
-            .text
-            .get(ed.cursor + 1..)
-            .unwrap_or_default()
-            .iter()
-            .collect();
-        let whole = format!("{before}{at}{after}");
-        let rows = wrap_str(&whole, inner_w.max(1));
+        let rows = ed.rows(inner_w.max(2));
         let h = (rows.len() as u16 + 2)
             .min(area.height.saturating_sub(2))
             .max(3);
@@ -172,43 +162,34 @@ impl App {
             height: h,
         };
         f.render_widget(Clear, r);
-        // Which row and column the cursor is on after wrapping.
-        let mut seen = 0usize;
-        let mut lines = Vec::new();
         let visible = h.saturating_sub(2) as usize;
-        let cursor_row = {
-            let mut acc = 0;
-            let mut row = 0;
-            for (i, l) in rows.iter().enumerate() {
-                let n = l.chars().count();
-                if ed.cursor < acc + n || i + 1 == rows.len() {
-                    row = i;
-                    break;
-                }
-                acc += n;
-            }
-            row
-        };
+        let cursor_row = rows
+            .iter()
+            .position(|row| row.contains(&ed.cursor))
+            .unwrap_or(rows.len().saturating_sub(1));
         let skip = cursor_row.saturating_sub(visible.saturating_sub(1));
-        for (i, l) in rows.iter().enumerate() {
-            let n = l.chars().count();
-            if i >= skip && i < skip + visible {
-                let spans: Vec<Span> = l
-                    .chars()
-                    .enumerate()
-                    .map(|(j, c)| {
-                        let s = inert(&c.to_string()).into_owned();
-                        if seen + j == ed.cursor {
-                            Span::styled(s, Style::default().add_modifier(Modifier::REVERSED))
-                        } else {
-                            Span::raw(s)
-                        }
-                    })
-                    .collect();
-                lines.push(Line::from(spans));
-            }
-            seen += n;
-        }
+        let lines: Vec<Line> = rows
+            .iter()
+            .skip(skip)
+            .take(visible)
+            .map(|row| {
+                Line::from(
+                    row.clone()
+                        .map(|i| {
+                            // The cell after the last character is where the cursor sits at
+                            // the end.
+                            let c = ed.text.get(i).map_or(" ".to_string(), |c| c.to_string());
+                            let c = inert(&c).into_owned();
+                            if i == ed.cursor {
+                                Span::styled(c, Style::default().add_modifier(Modifier::REVERSED))
+                            } else {
+                                Span::raw(c)
+                            }
+                        })
+                        .collect::<Vec<Span>>(),
+                )
+            })
+            .collect();
         let title = format!(
             " edit segment {} · Enter save (codings follow) · Esc cancel · Ctrl-W word · Ctrl-U start ",
             ed.segment
@@ -217,6 +198,41 @@ impl App {
             Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
             r,
         );
+    }
+}
+
+impl Editor {
+    /// The text cut into rows of `width` columns, every character kept (a row breaks after
+    /// a space where it can), plus one cell past the end for the cursor: ranges of character
+    /// indexes, so the cursor is drawn exactly where typing goes.
+    pub fn rows(&self, width: usize) -> Vec<std::ops::Range<usize>> {
+        let n = self.text.len();
+        let cw = |i: usize| -> usize {
+            self.text
+                .get(i)
+                .map_or(1, |c| crate::tui::layout::grapheme_width(&c.to_string()))
+        };
+        let mut rows = Vec::new();
+        let (mut start, mut used, mut space) = (0usize, 0usize, None::<usize>);
+        for i in 0..=n {
+            let w = cw(i);
+            if used + w > width && i > start {
+                let cut = match space {
+                    Some(sp) if sp + 1 > start && sp + 1 < i => sp + 1,
+                    _ => i,
+                };
+                rows.push(start..cut);
+                start = cut;
+                used = (cut..i).map(cw).sum();
+                space = None;
+            }
+            used += w;
+            if self.text.get(i) == Some(&' ') {
+                space = Some(i);
+            }
+        }
+        rows.push(start..n + 1);
+        rows
     }
 }
 
@@ -230,7 +246,7 @@ mod tests {
 
     #[test]
     fn the_editor_moves_by_character_and_word_and_edits() {
-        let mut e = Editor::new(0, "I was afriad then");
+        let mut e = Editor::new(0, "I was afriad then", 99);
         assert_eq!(e.cursor, 17);
         e.key(KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL));
         e.key(KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL));
@@ -253,5 +269,24 @@ mod tests {
         e.key(KeyEvent::new(KeyCode::Right, KeyModifiers::CONTROL));
         e.key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(e.text(), "was afraid now really");
+    }
+
+    #[test]
+    fn rows_keep_every_character_so_the_cursor_is_where_typing_goes() {
+        let e = Editor::new(0, "one two three four", 0);
+        let rows = e.rows(8);
+        // Every index once, in order, plus the cell past the end.
+        let all: Vec<usize> = rows.iter().flat_map(|r| r.clone()).collect();
+        assert_eq!(all, (0..=18).collect::<Vec<_>>());
+        assert_eq!(rows[0], 0..8, "breaks after a space: “one two ”");
+        for r in &rows {
+            assert!(r.len() <= 8);
+        }
+        // A word longer than the row is cut where it must be.
+        let e = Editor::new(0, "Квазимордаквазиморда", 0);
+        assert_eq!(e.rows(8)[0], 0..8);
+        // Wide characters take two columns.
+        let e = Editor::new(0, "👋🏽👋👋👋👋", 0);
+        assert!(e.rows(4).len() >= 3);
     }
 }

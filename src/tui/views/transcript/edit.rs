@@ -47,6 +47,12 @@ impl App {
             Ok(done) => {
                 self.edits.undo.push((interview.clone(), lang, done.undo));
                 self.edits.redo.clear();
+                // The cursor moves with the text, as a coding does.
+                let cursor = self.transcript.as_ref().map(|t| t.cursor);
+                if let (Some(ts), Some(c)) = (self.transcript.as_mut(), cursor) {
+                    ts.cursor = transcript_edit::map_span(c, c + 1, done.region)
+                        .map_or(done.region.a, |r| r.start);
+                }
                 self.after_transcript_change(&interview, text_of);
                 self.set_status(format!("{} · saved · u undoes", done.summary));
                 true
