@@ -1400,6 +1400,21 @@ fn editing_a_coded_segment_keeps_codings_on_their_words() {
         std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap(),
         now
     );
+    // The editor opens with its cursor where the transcript's was; Ctrl-C cancels it (and
+    // does not quit).
+    ui.app.transcript.as_mut().unwrap().cursor = start + 3;
+    ui.keys("E");
+    match &ui.app.overlay {
+        Some(intercode::tui::popups::Overlay::Editor(ed)) => assert_eq!(ed.cursor, 3),
+        o => panic!("{o:?}"),
+    }
+    ui.app
+        .handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(!ui.app.quit && ui.app.overlay.is_none());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap(),
+        now
+    );
 }
 
 /// An edit is searchable at once: the edited segment's document is replaced in the index,
