@@ -158,6 +158,20 @@ fn a_first_coding_session_in_a_real_terminal() {
         .starts_with('▌'));
     t.send(&["U"]);
     t.expect("redid: added fear.speaking_out");
+    // Correct the coded segment's text: the coding keeps its words; undo and redo the edit.
+    t.send(&["E"]);
+    t.expect("edit segment 0");
+    t.send(&["Home"]);
+    t.literal("Ну, ");
+    t.send(&["Enter"]);
+    t.expect("edited segment 0; 1 coding(s) moved");
+    let vtt = || std::fs::read_to_string(dir.join("transcripts/P01.ru.vtt")).unwrap();
+    assert!(vtt().contains(": Ну, Добрый день"), "{}", vtt());
+    t.send(&["u"]);
+    t.expect("undid the edit of P01 (ru)");
+    assert!(!vtt().contains("Ну, Добрый день"));
+    t.send(&["U"]);
+    t.expect("redid the edit of P01 (ru)");
     // Search a Russian phrase in every interview and jump to a hit.
     t.send(&["4"]);
     t.expect("search all interviews");
@@ -192,4 +206,5 @@ fn a_first_coding_session_in_a_real_terminal() {
     assert_eq!(rows[0]["coder"], "e2e");
     assert_eq!(rows[0]["interview"], "P01");
     assert_eq!(rows[0]["quote"], "Добрый день");
+    assert_eq!(rows[0]["start"], 4, "after the edit's “Ну, ”");
 }
