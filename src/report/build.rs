@@ -110,15 +110,9 @@ pub fn build(project: &Project, all: &AllCodings, req: &Request) -> Result<Built
                 } else {
                     format!("no participant attribute `{}`", req.by)
                 };
-                let public: Vec<&str> = project
-                    .attribute_names
-                    .iter()
-                    .filter(|a| settings.is_public(a))
-                    .map(String::as_str)
-                    .collect();
                 return Err(Error::usage(format!(
                     "{why}; attributes to cross by: {}",
-                    public.join(", ")
+                    settings.public_attributes(project).join(", ")
                 )));
             }
             let freq = super::frequency_table(project, &an, &settings);

@@ -73,15 +73,9 @@ pub fn retrieve(project: &Project, all: &AllCodings, q: &Query) -> Result<Retrie
     let settings = Settings::load(&project.root)?;
     if let Some((k, v)) = &q.attribute {
         if !project.attribute_names.contains(k) || !settings.is_public(k) {
-            let public: Vec<&str> = project
-                .attribute_names
-                .iter()
-                .filter(|a| settings.is_public(a))
-                .map(String::as_str)
-                .collect();
             return Err(Error::usage(format!(
                 "no public participant attribute `{k}` (attributes: {})",
-                public.join(", ")
+                settings.public_attributes(project).join(", ")
             )));
         }
         let mut values: Vec<&str> = project

@@ -71,6 +71,16 @@ impl Settings {
     }
 
     /// Whether a participant column may appear in a report.
+    /// The project's participant attributes a report may show, in their order.
+    pub fn public_attributes<'p>(&self, project: &'p crate::project::Project) -> Vec<&'p str> {
+        project
+            .attribute_names
+            .iter()
+            .filter(|a| self.is_public(a))
+            .map(String::as_str)
+            .collect()
+    }
+
     pub fn is_public(&self, column: &str) -> bool {
         column != "pseudonym" && !self.private_columns.iter().any(|c| c == column)
     }

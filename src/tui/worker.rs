@@ -94,44 +94,16 @@ impl Worker {
                             Err(_) => break,
                         }
                     };
-                    let (mut seq, mut query, mut limit) = match request {
-                        Request::Query { seq, query, limit } => (seq, query, limit),
-                        Request::Reindex { interview } => {
-                            reindex(&root, &mut idx, &interview);
-                            continue;
-                        }
-                        Request::Replace {
-                            interview,
-                            lang,
-                            segment,
-                        } => {
-                            let _ = idx.replace_segment(&interview, &lang, segment);
-                            if !later.contains(&interview.id) {
-                                later.push(interview.id.clone());
-                            }
-                            continue;
-                        }
+                    let Some((mut seq, mut query, mut limit)) =
+                        take(&root, &mut idx, &mut later, request)
+                    else {
+                        continue;
                     };
                     // Only the newest of the queries waiting matters (the user kept typing); an
                     // edit waiting is indexed first, so the query sees the new text.
                     while let Ok(r) = requests.try_recv() {
-                        match r {
-                            Request::Query {
-                                seq: s,
-                                query: q,
-                                limit: l,
-                            } => (seq, query, limit) = (s, q, l),
-                            Request::Reindex { interview } => reindex(&root, &mut idx, &interview),
-                            Request::Replace {
-                                interview,
-                                lang,
-                                segment,
-                            } => {
-                                let _ = idx.replace_segment(&interview, &lang, segment);
-                                if !later.contains(&interview.id) {
-                                    later.push(interview.id.clone());
-                                }
-                            }
+                        if let Some(q) = take(&root, &mut idx, &mut later, r) {
+                            (seq, query, limit) = q;
                         }
                     }
                     let result = idx.search(&query, limit, None).map_err(|e| e.to_string());
@@ -143,6 +115,30 @@ impl Worker {
             .expect("spawn search thread");
         Worker { tx, rx }
     }
+}
+
+/// Applies an update to the index, or hands back a query: (sequence, query, limit).
+fn take(
+    root: &std::path::Path,
+    idx: &mut SearchIndex,
+    later: &mut Vec<String>,
+    request: Request,
+) -> Option<(u64, String, usize)> {
+    match request {
+        Request::Query { seq, query, limit } => return Some((seq, query, limit)),
+        Request::Reindex { interview } => reindex(root, idx, &interview),
+        Request::Replace {
+            interview,
+            lang,
+            segment,
+        } => {
+            let _ = idx.replace_segment(&interview, &lang, segment);
+            if !later.contains(&interview.id) {
+                later.push(interview.id.clone());
+            }
+        }
+    }
+    None
 }
 
 /// Indexes one interview's transcripts again, as they are on disk.
