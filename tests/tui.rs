@@ -482,10 +482,11 @@ fn report_view_counts_codings_beside_survey_figures() {
     ui.keys("A");
     let s = ui.screen();
     assert!(s.contains("passages (interviewees) · ana+boris"), "{s}");
-    // With both sample coders counted, fear.speaking_out has bars and co-occurrences show.
+    // With both sample coders counted, fear.speaking_out has bars and co-occurrences show;
+    // a sub-code is named by its own part under its parent.
     let line = s
         .lines()
-        .find(|l| l.contains("fear.speaking_out "))
+        .find(|l| l.contains("│  speaking_out "))
         .unwrap()
         .to_string();
     assert!(line.contains('█'), "{line}");

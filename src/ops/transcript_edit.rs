@@ -430,14 +430,18 @@ fn edit_document(t: &Transcript, edit: &Edit) -> Result<String> {
 
 /// Applies `req` as one transaction; see the module's documentation.
 pub fn edit_transcript(root: &Path, req: &Request) -> Result<Outcome> {
-    edit_transcript_with(root, req, &mut |_| {})
+    edit_transcript_with(root, req, &mut |_| {}, &mut |_| {})
 }
 
-/// [`edit_transcript`] with the transaction's step hook (for kill tests).
+/// [`edit_transcript`] with the transaction's step hook (for kill tests) and `ready`, called
+/// with the new transcript once it is known good and every file is prepared, just before the
+/// commit: a search index can take the new text while the files are synced. (If the commit
+/// then fails, the caller indexes the files as they are on disk again.)
 pub fn edit_transcript_with(
     root: &Path,
     req: &Request,
     hook: &mut dyn FnMut(&str),
+    ready: &mut dyn FnMut(&Transcript),
 ) -> Result<Outcome> {
     let lock = ProjectLock::take(root)?;
     let rel = transcript_file(root, &req.interview, &req.lang)?;
@@ -569,6 +573,7 @@ pub fn edit_transcript_with(
     }
     snapshot.files.push((rel.clone(), before, after.clone()));
     change.write(rel.clone(), after);
+    ready(&new);
     change.commit_under(&lock, root, hook)?;
     let mut summary = describe(&req.edit, &req.interview, &req.lang, moved, deleted.len());
     if !reworded.is_empty() {

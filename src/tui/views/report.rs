@@ -242,10 +242,10 @@ impl App {
         for c in freq {
             let n = c.passages * bar_w / max;
             let color = cb.find(&c.code).map(|x| x.color.as_str());
-            let label: String = format!("{}{}", "  ".repeat(c.depth), inert(&c.code))
-                .chars()
-                .take(label_w)
-                .collect();
+            // A sub-code shows only its own part under its parent ("fear" then
+            // "  speaking_out"), so that a narrow column cuts names that still differ.
+            let own = c.code.rsplit('.').next().unwrap_or(&c.code);
+            let label = fit(&format!("{}{}", "  ".repeat(c.depth), inert(own)), label_w);
             lines.push(Line::from(vec![
                 Span::raw(format!("{label:<label_w$} ")),
                 Span::styled("█".repeat(n), self.fg(color)),
@@ -318,4 +318,14 @@ impl App {
             .collect();
         f.render_widget(Paragraph::new(lines).block(block), area);
     }
+}
+
+/// `text` in at most `width` characters, ending in `…` when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }

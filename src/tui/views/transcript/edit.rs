@@ -33,13 +33,33 @@ impl App {
             return false;
         }
         self.session = None;
-        let r = transcript_edit::edit_transcript(
+        // A text edit's segment goes to the search worker as soon as the new text is known
+        // good, while the files are synced: searchable when saved.
+        let mut sent = false;
+        let (worker, project) = (&self.worker, &self.project);
+        let r = transcript_edit::edit_transcript_with(
             &self.root,
             &Request {
                 interview: interview.clone(),
                 lang: lang.clone(),
                 edit,
                 expect,
+            },
+            &mut |_| {},
+            &mut |t| {
+                if let (Some(w), Some((lang, segment)), Some(i)) =
+                    (worker, &text_of, project.interviews.get(&interview))
+                {
+                    let mut i = i.clone();
+                    i.versions.insert(lang.clone(), t.clone());
+                    sent =
+                        w.tx.send(crate::tui::worker::Request::Replace {
+                            interview: Box::new(i),
+                            lang: lang.clone(),
+                            segment: *segment,
+                        })
+                        .is_ok();
+                }
             },
         );
         self.session = Session::open(&self.root, &self.coder).ok();
@@ -53,11 +73,15 @@ impl App {
                     ts.cursor = transcript_edit::map_span(c, c + 1, done.region)
                         .map_or(done.region.a, |r| r.start);
                 }
-                self.after_transcript_change(&interview, text_of);
+                self.after_transcript_change(&interview, text_of, sent);
                 self.set_status(format!("{} · saved · u undoes", done.summary));
                 true
             }
             Err(e) => {
+                if sent {
+                    // The index took text that was not saved: it reads the files again.
+                    self.reindex(&interview, None);
+                }
                 self.set_status(format!("NOT SAVED: {e}"));
                 false
             }
@@ -85,7 +109,7 @@ impl App {
                 } else {
                     self.edits.undo.push(item);
                 }
-                self.after_transcript_change(&interview, None);
+                self.after_transcript_change(&interview, None, false);
                 self.set_status(format!(
                     "{} the edit of {interview} ({lang}), saved",
                     if undo { "undid" } else { "redid" }
@@ -106,7 +130,13 @@ impl App {
 
     /// The transcript files of `interview` changed on disk (an edit, its undo): read them
     /// again, and every coder's codings, which moved with them; the index is told.
-    fn after_transcript_change(&mut self, interview: &str, edited: Option<(String, usize)>) {
+    /// `indexed`: the search worker has the change already.
+    fn after_transcript_change(
+        &mut self,
+        interview: &str,
+        edited: Option<(String, usize)>,
+        indexed: bool,
+    ) {
         if let Some(i) = self.project.interviews.get(interview) {
             let fresh = i.read_versions();
             if let Some(i) = self.project.interviews.get_mut(interview) {
@@ -130,7 +160,14 @@ impl App {
         self.scroll_to_cursor(false);
         self.suggestions_view.list.clear();
         self.disputes_view.compared.clear();
-        self.reindex(interview, edited);
+        if indexed {
+            // Results already shown may quote the old text: the query runs again.
+            if !self.search.query.is_empty() {
+                self.run_search();
+            }
+        } else {
+            self.reindex(interview, edited);
+        }
     }
 
     /// Asks for a speaker's new name (Tab: this segment only / every segment of the speaker).
