@@ -28,6 +28,7 @@ pub mod codings;
 pub mod error;
 pub mod fsutil;
 pub mod jsonloc;
+pub mod media;
 pub mod ops;
 pub mod project;
 pub mod refi;

@@ -52,6 +52,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             ));
         }
     }
+    // Linked recordings: missing, swapped, or of an interview the project no longer has.
+    let ids: Vec<&str> = project.interviews.keys().map(String::as_str).collect();
+    problems.extend(intercode::media::problems(&ctx.project, &ids));
     problems.sort_by(|a, b| {
         (&a.location.path, a.location.line).cmp(&(&b.location.path, b.location.line))
     });

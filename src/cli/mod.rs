@@ -9,6 +9,7 @@ mod code;
 mod codebook;
 mod import;
 mod init;
+mod media;
 mod refi;
 mod report;
 mod search;
@@ -64,6 +65,13 @@ enum Command {
     #[command(after_help = "Examples:\n  intercode transcript P01 --lang ru\n  \
                             intercode transcript P01 --lang en --format json | jq '.segments[0]'")]
     Transcript(transcript::Args),
+    /// Link interviews' recordings (never copied) and list them
+    #[command(
+        after_help = "Examples:\n  intercode media add ~/zoom/P01/audio_only.m4a --interview P01\n  \
+                            intercode media list --format json\n\n\
+                            Paths are kept relative to the project, or to $INTERCODE_MEDIA_DIR when the file is under it."
+    )]
+    Media(media::Args),
     /// Search every transcript in both languages
     #[command(after_help = search::QUERY_HELP_WITH_EXAMPLES)]
     Search(search::Args),
@@ -135,6 +143,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(a)) => check::run(&ctx, a, &mut out),
         Some(Command::Import(a)) => import::run(&ctx, a, &mut out),
         Some(Command::Transcript(a)) => transcript::run(&ctx, a, &mut out),
+        Some(Command::Media(a)) => media::run(&ctx, a, &mut out),
         Some(Command::Search(a)) => search::run(&ctx, a, &mut out),
         Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),
