@@ -17,6 +17,8 @@
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
 //! - [`autocode`]: rule-based coding suggestions;
 //! - [`agreement`]: inter-coder agreement statistics and disagreements;
+//! - [`media`]: recordings linked to interviews, and media time;
+//! - [`player`]: mpv as a child process, driven over its JSON IPC;
 //! - [`ops`]: the actions both shells perform on shared files (codebook edits, merges);
 //! - [`txn`]: changes that span files, all or nothing, and recovery after a crash;
 //! - [`error`]: errors and validation problems, each naming a file and line.
@@ -30,6 +32,7 @@ pub mod fsutil;
 pub mod jsonloc;
 pub mod media;
 pub mod ops;
+pub mod player;
 pub mod project;
 pub mod refi;
 pub mod report;

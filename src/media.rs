@@ -283,3 +283,132 @@ mod tests {
         assert_ne!(fingerprint(&p).unwrap().1, fp);
     }
 }
+
+impl Link {
+    /// The media time (seconds) of a transcript time (milliseconds), never before 0.
+    pub fn media_secs(&self, transcript_ms: u64) -> f64 {
+        ((transcript_ms as i64 + self.offset_ms).max(0)) as f64 / 1000.0
+    }
+
+    /// The transcript time (milliseconds) of a media time (seconds), never before 0.
+    pub fn transcript_ms(&self, media_secs: f64) -> u64 {
+        ((media_secs * 1000.0).round() as i64 - self.offset_ms).max(0) as u64
+    }
+}
+
+/// The segment being heard at transcript time `ms`: the last one starting at or before it
+/// (so a pause between two segments keeps the one just heard). Segments are in time order,
+/// as a transcript's are. A binary search: one tick of follow mode on a ten-hour transcript
+/// costs well under a microsecond.
+pub fn segment_at(segments: &[crate::Segment], ms: u64) -> Option<usize> {
+    segments.partition_point(|s| s.start_ms <= ms).checked_sub(1)
+}
+
+/// `HH:MM:SS` or `MM:SS` or seconds (fractions allowed) as seconds.
+pub fn parse_clock(text: &str) -> Option<f64> {
+    let mut total = 0.0;
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    for (i, p) in parts.iter().enumerate() {
+        let v: f64 = p.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+        // Minutes and seconds under 60, except in the first place.
+        if i > 0 && v >= 60.0 {
+            return None;
+        }
+        total = total * 60.0 + v;
+    }
+    Some(total)
+}
+
+/// Seconds as `HH:MM:SS.s`.
+pub fn clock(secs: f64) -> String {
+    let tenths = (secs.max(0.0) * 10.0).round() as u64;
+    let (h, m, s, t) = (
+        tenths / 36000,
+        tenths / 600 % 60,
+        tenths / 10 % 60,
+        tenths % 10,
+    );
+    format!("{h:02}:{m:02}:{s:02}.{t}")
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn media_time_applies_the_offset_both_ways() {
+        let mut l = Link {
+            interview: "P01".into(),
+            path: "a.opus".into(),
+            kind: Kind::Audio,
+            size: 1,
+            fingerprint: String::new(),
+            offset_ms: 1500,
+        };
+        assert_eq!(l.media_secs(2_400), 3.9);
+        assert_eq!(l.transcript_ms(3.9), 2_400);
+        l.offset_ms = -5_000;
+        assert_eq!(l.media_secs(2_400), 0.0, "never before the recording");
+        assert_eq!(l.media_secs(10_000), 5.0);
+        assert_eq!(l.transcript_ms(5.0), 10_000);
+    }
+
+    #[test]
+    fn the_segment_heard_is_the_last_started() {
+        let segs: Vec<crate::Segment> = [1_000, 5_000, 9_000]
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| crate::Segment::new(i, s, s + 3_000, None, "x"))
+            .collect();
+        assert_eq!(segment_at(&segs, 0), None);
+        assert_eq!(segment_at(&segs, 1_000), Some(0));
+        assert_eq!(segment_at(&segs, 4_999), Some(0));
+        assert_eq!(segment_at(&segs, 5_000), Some(1));
+        assert_eq!(segment_at(&segs, 99_000), Some(2));
+        assert_eq!(segment_at(&[], 5), None);
+    }
+
+    #[test]
+    fn clocks_parse_and_print() {
+        assert_eq!(parse_clock("00:01:02"), Some(62.0));
+        assert_eq!(parse_clock("1:02.5"), Some(62.5));
+        assert_eq!(parse_clock("75"), Some(75.0));
+        for bad in ["", "1:60", "a", "1:2:3:4", "-3", "NaN"] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+        assert_eq!(clock(62.54), "00:01:02.5");
+        assert_eq!(clock(3_725.0), "01:02:05.0");
+    }
+}
+
+/// The recording of `interview`, ready to play on this machine: its link and its path. Says
+/// why not otherwise (no link, a missing or swapped file, no media folder), naming what to do.
+pub fn playable(root: &Path, interview: &str) -> Result<(Link, PathBuf)> {
+    let links = Links::load(root)?;
+    let link = links.of(interview).ok_or_else(|| {
+        Error::usage(format!(
+            "{interview} has no recording linked; link one with `intercode media add FILE \
+             --interview {interview}`"
+        ))
+    })?;
+    match link.state(root) {
+        State::Ok(p) => Ok((link.clone(), p)),
+        State::Missing(p) => Err(Error::usage(format!(
+            "the recording of {interview} is missing: {} (see `intercode media list`)",
+            p.display()
+        ))),
+        State::Changed(p) => Err(Error::usage(format!(
+            "the recording of {interview} at {} is not the one linked (its size or content \
+             changed), so its times may not match; link it again with `intercode media add`",
+            p.display()
+        ))),
+        State::NoMediaDir => Err(Error::usage(format!(
+            "the recording of {interview} is linked under the media folder ({}), and {MEDIA_DIR_VAR} \
+             is not set on this machine",
+            link.path
+        ))),
+    }
+}

@@ -10,6 +10,7 @@ mod codebook;
 mod import;
 mod init;
 mod media;
+mod play;
 mod refi;
 mod report;
 mod search;
@@ -72,6 +73,14 @@ enum Command {
                             Paths are kept relative to the project, or to $INTERCODE_MEDIA_DIR when the file is under it."
     )]
     Media(media::Args),
+    /// Play a passage of an interview's recording (with mpv) and exit when it ends
+    #[command(
+        after_help = "Examples:\n  intercode play P01 --segment 12\n  intercode play P01 --at 00:03:10 --to 00:03:25 --format json\n\n\
+                            Times are the transcript's; the link's offset turns them into the recording's. \
+                            Extra mpv arguments come from $INTERCODE_MPV_ARGS (e.g. --ao=null), mpv itself \
+                            from $INTERCODE_MPV or the PATH."
+    )]
+    Play(play::Args),
     /// Search every transcript in both languages
     #[command(after_help = search::QUERY_HELP_WITH_EXAMPLES)]
     Search(search::Args),
@@ -144,6 +153,7 @@ pub fn main() -> ExitCode {
         Some(Command::Import(a)) => import::run(&ctx, a, &mut out),
         Some(Command::Transcript(a)) => transcript::run(&ctx, a, &mut out),
         Some(Command::Media(a)) => media::run(&ctx, a, &mut out),
+        Some(Command::Play(a)) => play::run(&ctx, a, &mut out),
         Some(Command::Search(a)) => search::run(&ctx, a, &mut out),
         Some(Command::Code(a)) => code::run(&ctx, a, &mut out),
         Some(Command::Autocode(a)) => autocode::run(&ctx, a, &mut out),

@@ -54,6 +54,8 @@ pub struct App {
     /// This session's transcript edits, for undo and redo.
     pub edits: crate::tui::views::transcript::edit::EditHistory,
     pub help_view: crate::tui::popups::HelpState,
+    /// The recording player and follow mode.
+    pub listen: crate::tui::listen::Listen,
     /// The full project, while it is being read behind the outline.
     pub loading: Option<Loading>,
     /// A transcript asked for while the transcripts were still being read.
@@ -170,6 +172,7 @@ impl App {
             retrieval_view: Default::default(),
             edits: Default::default(),
             help_view: Default::default(),
+            listen: Default::default(),
             loading,
             pending_open: None,
             on_demand,
@@ -244,6 +247,7 @@ impl App {
             Msg::Tick => {
                 self.drain_worker();
                 self.notice_outside_changes();
+                self.listen_tick();
             }
         }
     }
@@ -346,6 +350,8 @@ impl App {
             ViewDisagreements => self.switch(View::Disagreements),
             ViewRetrieval => self.switch(View::Retrieval),
             ViewMemos => self.retrieve_memos(),
+            Play | PlayOn | PauseResume | JumpBack | JumpForward | Slower | Faster
+            | LoopPassage | Follow => self.listen_action(a),
             _ => match self.view {
                 View::Transcript => self.transcript_action(a),
                 View::Interviews => self.list_action(a),

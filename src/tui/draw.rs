@@ -153,8 +153,12 @@ impl App {
         };
         // What the user did last (and whether it was saved) comes before the index's state,
         // so a narrow screen cuts the index, not the message.
+        let media = self
+            .listen_status()
+            .map(|m| format!(" {m} │"))
+            .unwrap_or_default();
         let text = format!(
-            " {} │ {place} │ {save} │ {} │ index: {}",
+            " {} │ {place} │ {save} │{media} {} │ index: {}",
             inert(&self.coder),
             inert(&self.status),
             self.index_state,

@@ -80,6 +80,15 @@ actions! {
     AllCoders => "all_coders", "report & retrieval", "whose codings: all coders / only you / default";
     Filter => "filter", "retrieval & suggestions", "filter the list";
     Export => "export", "retrieval", "export the list shown (exports/CODE.md and .csv)";
+    Play => "play", "listen", "play the segment or selection (a row's passage in lists)";
+    PlayOn => "play_on", "listen", "play on from here";
+    PauseResume => "pause", "listen", "pause / resume (2 s back)";
+    JumpBack => "jump_back", "listen", "back 5 s";
+    JumpForward => "jump_forward", "listen", "forward 5 s";
+    Slower => "slower", "listen", "slower";
+    Faster => "faster", "listen", "faster";
+    LoopPassage => "loop", "listen", "loop the segment or selection";
+    Follow => "follow", "listen", "follow: the cursor moves with playback";
     TakeFirst => "take_first", "disagreements", "consensus: take the first coder's codes";
     TakeSecond => "take_second", "disagreements", "consensus: take the second coder's codes";
     TakeBoth => "take_both", "disagreements", "consensus: take both coders' codes";
@@ -156,6 +165,15 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("A", Action::AllCoders),
     ("f", Action::Filter),
     ("e", Action::Export),
+    ("p", Action::Play),
+    ("P", Action::PlayOn),
+    ("space", Action::PauseResume),
+    ("[", Action::JumpBack),
+    ("]", Action::JumpForward),
+    ("(", Action::Slower),
+    (")", Action::Faster),
+    ("O", Action::LoopPassage),
+    ("F", Action::Follow),
     ("<", Action::TakeFirst),
     (">", Action::TakeSecond),
     ("=", Action::TakeBoth),
@@ -171,6 +189,7 @@ pub struct Keymap {
 /// The canonical name of a key event: `j`, `J`, `ctrl-r`, `enter`, `pagedown`, `f1`.
 pub fn key_name(k: &KeyEvent) -> Option<String> {
     let base = match k.code {
+        KeyCode::Char(' ') => "space".into(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Enter => "enter".into(),
         KeyCode::Esc => "esc".into(),

@@ -10,12 +10,14 @@
 //! - `loaded`: which transcripts are in memory (all, or on demand in a large project);
 //! - `place`: where each coder left off, restored on the next start;
 //! - `theme`, `keymap` (the user's key bindings), `layout` (transcript rows);
+//! - `listen`: the player (mpv), which passage each view plays, follow mode;
 //! - `worker` (the search thread) and `worker_replies` (the app's side of it).
 
 pub mod app;
 pub mod draw;
 pub mod keymap;
 pub mod layout;
+pub mod listen;
 pub mod loaded;
 pub mod place;
 pub mod popups;

@@ -81,7 +81,9 @@ impl App {
             (width, 0)
         };
         let mut lines: Vec<Line> = Vec::with_capacity(rows.len());
-        for row in rows {
+        let heard = self.listen.heard;
+        for (k, row) in rows.into_iter().enumerate() {
+            let row_index = scroll + k;
             let mut spans: Vec<Span> = Vec::new();
             match row.kind {
                 RowKind::Header { segment } => {
@@ -91,7 +93,11 @@ impl App {
                     spans.push(Span::styled(padded, self.accent()));
                 }
                 RowKind::Blank => spans.push(Span::raw(" ".repeat(GUTTER + left_w))),
-                RowKind::Text { start, end, .. } => {
+                RowKind::Text {
+                    start,
+                    end,
+                    segment,
+                } => {
                     // Gutter: one stripe per coding on this line (up to GUTTER - 1).
                     let here: Vec<usize> = codings
                         .iter()
@@ -109,7 +115,14 @@ impl App {
                         ));
                         g.push('x');
                     }
-                    gutter_spans.push(Span::raw(" ".repeat(GUTTER - g.chars().count())));
+                    // The segment being heard is marked on its first row.
+                    let pad = GUTTER - g.chars().count();
+                    if heard == Some(segment) && layout.first_row[segment] == row_index {
+                        gutter_spans.push(Span::raw(" ".repeat(pad - 1)));
+                        gutter_spans.push(Span::styled("▶", self.accent()));
+                    } else {
+                        gutter_spans.push(Span::raw(" ".repeat(pad)));
+                    }
                     spans.extend(gutter_spans);
                     // Text, grapheme by grapheme, styled by codings, selection and cursor.
                     let text = t.slice(start..end);
