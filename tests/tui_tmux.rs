@@ -208,3 +208,98 @@ fn a_first_coding_session_in_a_real_terminal() {
     assert_eq!(rows[0]["quote"], "Добрый день");
     assert_eq!(rows[0]["start"], 4, "after the edit's “Ну, ”");
 }
+
+/// mpv processes whose command line contains `token`.
+fn processes_with(token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(token) && cmd.contains("--input-ipc-server") {
+                out.push(cmd);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn playing_a_passage_in_a_real_terminal() {
+    if !have_tmux() {
+        eprintln!("skipping: tmux not installed");
+        return;
+    }
+    let have_mpv = Command::new("mpv").arg("--version").output().is_ok();
+    if !have_mpv {
+        assert!(
+            std::env::var_os("INTERCODE_REQUIRE_MPV").is_none(),
+            "mpv is required here"
+        );
+        eprintln!("skipping: mpv not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("study");
+    copy_sample(&dir);
+    let bin = env!("CARGO_BIN_EXE_intercode");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(bin)
+        .arg("--project")
+        .arg(&dir)
+        .args(["media", "add"])
+        .arg(repo.join("media/P01.opus"))
+        .args(["--interview", "P01"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A title only this test's player has, to find it among the machine's processes.
+    let token = format!("intercode-e2e-{}", std::process::id());
+    let t = Tmux {
+        socket: tmp.path().join("tmux.sock"),
+        session: "ic".into(),
+    };
+    let launch = format!(
+        "cd '{}' && LANG=C.UTF-8 INTERCODE_MPV_ARGS='--ao=null --title={token}' '{bin}' --coder e2e; echo EXITED $?; sleep 60",
+        dir.display()
+    );
+    let ok = t
+        .cmd()
+        .args(["-u", "new-session", "-d", "-s", "ic", "-x", "120", "-y", "35", &launch])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    t.expect("P01");
+    t.send(&["Enter"]);
+    t.expect("P01 (ru, 30-39, female)");
+    // Segment 1 (00:00:06.567 to 00:00:13.724): played, marked, and stopped at its end.
+    t.send(&["j", "p"]);
+    t.expect("playing P01 #1");
+    t.expect("▶ 00:00:0");
+    let s = t.expect("■ 00:00:13.7");
+    let marked = s.lines().find(|l| l.contains('▶')).unwrap_or_default();
+    assert!(marked.contains("Да, слышу"), "{s}");
+    assert_eq!(processes_with(&token).len(), 1, "one player");
+    // Follow while playing on: the cursor's segment moves on by itself.
+    t.send(&["F", "P"]);
+    t.expect("follow");
+    t.expect("▶ 00:00:1");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let s = t.screen();
+        if s.lines().any(|l| l.contains("▶Да, теперь отлично")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the mark did not follow:\n{s}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Pause, then quit: the player ends with the TUI.
+    t.send(&["Space"]);
+    t.expect("⏸");
+    t.send(&["q"]);
+    t.expect("EXITED 0");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while !processes_with(&token).is_empty() {
+        assert!(Instant::now() < deadline, "mpv outlived the TUI");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
