@@ -301,7 +301,9 @@ impl Link {
 /// as a transcript's are. A binary search: one tick of follow mode on a ten-hour transcript
 /// costs well under a microsecond.
 pub fn segment_at(segments: &[crate::Segment], ms: u64) -> Option<usize> {
-    segments.partition_point(|s| s.start_ms <= ms).checked_sub(1)
+    segments
+        .partition_point(|s| s.start_ms <= ms)
+        .checked_sub(1)
 }
 
 /// `HH:MM:SS` or `MM:SS` or seconds (fractions allowed) as seconds.
@@ -312,7 +314,10 @@ pub fn parse_clock(text: &str) -> Option<f64> {
         return None;
     }
     for (i, p) in parts.iter().enumerate() {
-        let v: f64 = p.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+        let v: f64 = p
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
         // Minutes and seconds under 60, except in the first place.
         if i > 0 && v >= 60.0 {
             return None;

@@ -88,7 +88,11 @@ fn the_player_reaches_a_segments_start_and_stops_at_its_end() {
     let st = p.wait(Duration::from_secs(2), |s| {
         s.time.is_some_and(|t| (t - to).abs() < 0.1)
     });
-    assert!(st.is_some(), "stopped at {:?}, the end is {to}", p.status().time);
+    assert!(
+        st.is_some(),
+        "stopped at {:?}, the end is {to}",
+        p.status().time
+    );
     // It stays there.
     std::thread::sleep(Duration::from_millis(400));
     let st = p.status();
@@ -143,8 +147,13 @@ fn resuming_rewinds_two_seconds_and_jumps_move_five() {
 
 fn alive(pid: u32) -> bool {
     // A zombie has exited; only its parent's wait is missing.
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| !s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
 }
 
 fn wait_gone(pid: u32) -> bool {
@@ -180,7 +189,14 @@ fn the_player_ends_with_its_owner_even_a_killed_one() {
     let (_tmp, dir) = sample();
     link_sample(&dir);
     let mut child = Command::new(env!("CARGO_BIN_EXE_intercode"))
-        .args(["--project", dir.to_str().unwrap(), "play", "P01", "--segment", "0"])
+        .args([
+            "--project",
+            dir.to_str().unwrap(),
+            "play",
+            "P01",
+            "--segment",
+            "0",
+        ])
         .args(["--to-segment", "100"])
         .env("INTERCODE_MPV_ARGS", "--ao=null")
         .stdout(std::process::Stdio::null())
@@ -232,7 +248,8 @@ fn link_sample(dir: &Path) {
 
 fn play(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_intercode"));
-    c.args(["--project", dir.to_str().unwrap(), "play"]).args(args);
+    c.args(["--project", dir.to_str().unwrap(), "play"])
+        .args(args);
     c.env("INTERCODE_MPV_ARGS", "--ao=null");
     for (k, v) in env {
         c.env(k, v);
@@ -260,19 +277,18 @@ fn intercode_play_plays_a_passage_and_says_what_in_media_time() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["interview"], "P01");
     assert_eq!(v["segment"], 2);
-    assert_eq!(v["media"].as_str().unwrap().ends_with("P01.opus"), true);
+    assert!(v["media"].as_str().unwrap().ends_with("P01.opus"), "{v}");
     assert!((v["start"].as_f64().unwrap() - from).abs() < 0.001, "{v}");
     assert!((v["end"].as_f64().unwrap() - to).abs() < 0.001, "{v}");
     assert!((v["played_to"].as_f64().unwrap() - to).abs() < 0.1, "{v}");
     // It played in real time and ended with the passage.
-    assert!(took > (to - from) - 0.3 && took < (to - from) + 20.0, "{took} s");
+    assert!(
+        took > (to - from) - 0.3 && took < (to - from) + 20.0,
+        "{took} s"
+    );
 
     // --at: from that time to the end of the segment heard there.
-    let (ok, out, err) = play(
-        &dir,
-        &[],
-        &["P01", "--at", "00:00:20", "--format", "json"],
-    );
+    let (ok, out, err) = play(&dir, &[], &["P01", "--at", "00:00:20", "--format", "json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["start"], 20.0);
@@ -302,13 +318,18 @@ fn without_mpv_or_without_the_file_a_message_and_nothing_changes() {
     assert_eq!(std::fs::read(dir.join("media.json")).unwrap(), before);
 
     // The TUI says the same and goes on working.
-    let mut ui = Ui::new(&dir, Some(Options {
-        program: "/nonexistent/mpv".into(),
-        extra: vec![],
-        video: false,
-    }));
+    let mut ui = Ui::new(
+        &dir,
+        Some(Options {
+            program: "/nonexistent/mpv".into(),
+            extra: vec![],
+            video: false,
+        }),
+    );
     ui.key(KeyCode::Enter).keys("jp");
-    let st = ui.until(Duration::from_secs(5), |ui| ui.screen().contains("not installed"));
+    let st = ui.until(Duration::from_secs(5), |ui| {
+        ui.screen().contains("not installed")
+    });
     assert!(st, "{}", ui.screen());
     ui.keys("j ");
     assert!(!ui.screen().contains("panicked"));
@@ -319,7 +340,10 @@ fn without_mpv_or_without_the_file_a_message_and_nothing_changes() {
     copy = copy.replace("P01.opus", "gone.opus");
     std::fs::write(dir.join("media.json"), copy).unwrap();
     let (ok, _, err) = play(&dir, &[], &["P01", "--segment", "1"]);
-    assert!(!ok && err.contains("missing") && err.contains("gone.opus"), "{err}");
+    assert!(
+        !ok && err.contains("missing") && err.contains("gone.opus"),
+        "{err}"
+    );
     let mut ui = Ui::new(&dir, Some(headless()));
     ui.key(KeyCode::Enter).keys("p");
     assert!(ui.screen().contains("missing"), "{}", ui.screen());
@@ -419,7 +443,10 @@ fn follow_mode_moves_the_cursor_with_playback_plain_and_parallel() {
     // The segment heard is marked, and the status bar shows media time and mode.
     let screen = ui.screen();
     let status = screen.lines().last().unwrap().to_string();
-    assert!(status.contains("▶ 00:00:") && status.contains("×2"), "{status}");
+    assert!(
+        status.contains("▶ 00:00:") && status.contains("×2"),
+        "{status}"
+    );
     assert!(status.contains("follow"), "{status}");
     let marked: Vec<&str> = screen.lines().filter(|l| l.contains('▶')).collect();
     assert_eq!(marked.len(), 2, "{screen}");
@@ -475,7 +502,9 @@ fn lists_play_the_row_under_the_selection() {
             .listen
             .last
             .as_ref()
-            .is_some_and(|s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5))),
+            .is_some_and(
+                |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
+            )),
         "{}",
         ui.screen()
     );
@@ -484,6 +513,10 @@ fn lists_play_the_row_under_the_selection() {
     let last = ui.app.disputes_view.list.last().unwrap().interview.clone();
     if last != "P01" {
         ui.keys("p");
-        assert!(ui.screen().contains("no recording linked"), "{}", ui.screen());
+        assert!(
+            ui.screen().contains("no recording linked"),
+            "{}",
+            ui.screen()
+        );
     }
 }

@@ -264,7 +264,18 @@ fn playing_a_passage_in_a_real_terminal() {
     );
     let ok = t
         .cmd()
-        .args(["-u", "new-session", "-d", "-s", "ic", "-x", "120", "-y", "35", &launch])
+        .args([
+            "-u",
+            "new-session",
+            "-d",
+            "-s",
+            "ic",
+            "-x",
+            "120",
+            "-y",
+            "35",
+            &launch,
+        ])
         .status()
         .unwrap();
     assert!(ok.success());

@@ -48,7 +48,12 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let lang = match &args.lang {
         Some(l) => l.clone(),
         None if interview.versions.contains_key("en") => "en".into(),
-        None => interview.versions.keys().next().cloned().unwrap_or_default(),
+        None => interview
+            .versions
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_default(),
     };
     let t = interview.versions.get(&lang).ok_or_else(|| {
         let have: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
@@ -99,7 +104,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         }
     };
     let (link, path) = media::playable(&ctx.project, &args.id)?;
-    let (from, to) = (link.media_secs(from_ms), to_ms.map(|ms| link.media_secs(ms)));
+    let (from, to) = (
+        link.media_secs(from_ms),
+        to_ms.map(|ms| link.media_secs(ms)),
+    );
     let player = Player::start(Options {
         video: args.video,
         ..Options::from_env()
@@ -112,7 +120,9 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     // It ends when the passage (or the file) does; a generous limit in case mpv hangs.
     let limit = Duration::from_secs_f64(to.map_or(24.0 * 3600.0, |to| to - from) + 20.0);
     let done = player
-        .wait(limit, |s| s.error.is_some() || s.ended || (!s.running && s.seq > 0 && s.time.is_some()))
+        .wait(limit, |s| {
+            s.error.is_some() || s.ended || (!s.running && s.seq > 0 && s.time.is_some())
+        })
         .unwrap_or_else(|| player.status());
     if let Some(e) = done.error {
         return Err(Error::usage(e).into());
@@ -151,5 +161,9 @@ fn round3(x: f64) -> f64 {
 fn time_arg(text: &str, flag: &str) -> Result<u64, Error> {
     media::parse_clock(text)
         .map(|s| (s * 1000.0).round() as u64)
-        .ok_or_else(|| Error::usage(format!("{flag} {text:?}: expected HH:MM:SS, MM:SS or seconds")))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{flag} {text:?}: expected HH:MM:SS, MM:SS or seconds"
+            ))
+        })
 }

@@ -25,7 +25,10 @@ pub enum Message {
     /// with no file loaded).
     Property { name: String, data: Value },
     /// Any other event: `file-loaded`, `end-file`, `seek`, `playback-restart`, `idle`, ...
-    Event { name: String, reason: Option<String> },
+    Event {
+        name: String,
+        reason: Option<String>,
+    },
 }
 
 /// Parses one line from mpv; `None` for a line that is not a message intercode knows (mpv
@@ -106,7 +109,9 @@ mod tests {
             })
         );
         assert_eq!(
-            parse(r#"{"event":"end-file","reason":"error","file_error":"unrecognized file format"}"#),
+            parse(
+                r#"{"event":"end-file","reason":"error","file_error":"unrecognized file format"}"#
+            ),
             Some(Message::Event {
                 name: "end-file".into(),
                 reason: Some("error".into())

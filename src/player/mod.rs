@@ -122,10 +122,16 @@ pub enum Cmd {
         to: Option<f64>,
     },
     /// Loop `file` between two times until told otherwise.
-    Loop { file: PathBuf, from: f64, to: f64 },
+    Loop {
+        file: PathBuf,
+        from: f64,
+        to: f64,
+    },
     /// Pause, or resume `rewind` seconds earlier (as oTranscribe does, so the listener
     /// catches the words cut off by the pause). Resuming after a passage ended plays on.
-    Toggle { rewind: f64 },
+    Toggle {
+        rewind: f64,
+    },
     Pause,
     /// Jump by this many seconds (negative: back).
     Jump(f64),
@@ -310,7 +316,9 @@ mod unix {
     }
 
     /// Starts mpv and connects to its socket (within 5 s).
-    fn start(options: &Options) -> std::result::Result<(Child, tempfile::TempDir, UnixStream), String> {
+    fn start(
+        options: &Options,
+    ) -> std::result::Result<(Child, tempfile::TempDir, UnixStream), String> {
         // A private folder (mode 0700): nobody else on the machine can drive this player.
         let dir = tempfile::Builder::new()
             .prefix("intercode-mpv")
@@ -556,11 +564,8 @@ mod unix {
                 "pause" => st.paused = data.as_bool().unwrap_or(true),
                 "speed" => st.speed = data.as_f64().unwrap_or(1.0),
                 "duration" => st.duration = data.as_f64(),
-                "eof-reached" => {
-                    if data.as_bool() == Some(true) {
-                        st.ended = true;
-                    }
-                }
+                // Reaching the end sets it; only a seek or a new passage clears it.
+                "eof-reached" if data.as_bool() == Some(true) => st.ended = true,
                 _ => {}
             }),
             Message::Event { name, reason } => match name.as_str() {
@@ -569,7 +574,8 @@ mod unix {
                     st.ended = false;
                 }),
                 "end-file" if reason.as_deref() == Some("error") => update(shared, |st| {
-                    st.error = Some("mpv could not play the recording (is it audio or video?)".into());
+                    st.error =
+                        Some("mpv could not play the recording (is it audio or video?)".into());
                 }),
                 "seek" => update(shared, |st| st.ended = false),
                 _ => {}

@@ -174,20 +174,19 @@ impl App {
         };
         let (from, to) = (link.media_secs(from_ms), link.media_secs(to_ms));
         // A player that failed or ended is replaced; a live one is reused (warm: no start-up).
-        if self
-            .listen
-            .player
-            .as_ref()
-            .is_some_and(|p| {
-                let s = p.status();
-                s.error.is_some() && !s.running
-            })
-        {
+        if self.listen.player.as_ref().is_some_and(|p| {
+            let s = p.status();
+            s.error.is_some() && !s.running
+        }) {
             self.listen.player = None;
             self.listen.speed = None;
             self.listen.said = None;
         }
-        let options = self.listen.options.clone().unwrap_or_else(Options::from_env);
+        let options = self
+            .listen
+            .options
+            .clone()
+            .unwrap_or_else(Options::from_env);
         let player = self
             .listen
             .player
