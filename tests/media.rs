@@ -164,3 +164,87 @@ fn recordings_are_linked_listed_and_checked() {
         out(&o)
     );
 }
+
+#[path = "support/sample.rs"]
+mod sample_project;
+
+#[test]
+fn quotes_carry_their_time_in_the_recording_when_asked() {
+    let (_tmp, dir) = sample_project::sample();
+    let rec = dir.parent().unwrap().join("P01.m4a");
+    std::fs::write(&rec, vec![7u8; 4000]).unwrap();
+    let o = run(
+        &dir,
+        None,
+        &[
+            "media",
+            "add",
+            rec.to_str().unwrap(),
+            "--interview",
+            "P01",
+            "--offset",
+            "1500",
+        ],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let quotes = |extra: &[&str]| {
+        let mut args = vec!["report", "quotes", "--code", "fear", "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&dir, None, &args);
+        assert!(o.status.success(), "{}", out(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    // Without the flag, nothing changes.
+    let plain = quotes(&[]);
+    assert!(plain["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|q| q.get("media").is_none()));
+    let v = quotes(&["--media-time"]);
+    let (project, _) = intercode::Project::load(&dir).unwrap();
+    let mut p01 = 0;
+    for q in v["quotes"].as_array().unwrap() {
+        if q["interview"] != "P01" {
+            assert!(q.get("media").is_none(), "only P01 has a recording: {q}");
+            continue;
+        }
+        p01 += 1;
+        // The start is the passage's first segment's start, plus the offset.
+        let t = &project.interviews["P01"].versions[q["lang"].as_str().unwrap()];
+        let start = q["media"]["start"].as_f64().unwrap();
+        let end = q["media"]["end"].as_f64().unwrap();
+        assert!(end > start, "{q}");
+        let seg = t
+            .segments
+            .iter()
+            .find(|s| (s.start_ms as f64 + 1500.0) / 1000.0 == start)
+            .unwrap_or_else(|| panic!("no segment starts at {start} - 1.5 s: {q}"));
+        assert_eq!(seg.locator().to_string(), q["time"].as_str().unwrap());
+    }
+    assert!(p01 > 5, "{p01} P01 quotes");
+    // Markdown says it beside the attribution.
+    let o = run(
+        &dir,
+        None,
+        &[
+            "report",
+            "quotes",
+            "--code",
+            "fear",
+            "--format",
+            "md",
+            "--media-time",
+        ],
+    );
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("P01, 00:") && md.contains("(recording 00:"),
+        "{md}"
+    );
+    // The recording's file name is never exported (Zoom names files after people).
+    assert!(
+        !md.contains("P01.m4a")
+            && !String::from_utf8_lossy(&serde_json::to_vec(&v).unwrap()).contains("P01.m4a")
+    );
+}

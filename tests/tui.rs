@@ -961,6 +961,7 @@ fn retrieval_lists_a_codes_passages_and_acts_on_them() {
         by: "gender".into(),
         quotes: 0,
         format,
+        media_time: false,
     };
     let json = intercode::report::build(
         &project,

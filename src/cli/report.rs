@@ -35,6 +35,10 @@ pub struct Args {
     quotes: usize,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Quotes: add each passage's time in the interview's recording, where one is linked
+    /// (Markdown and JSON)
+    #[arg(long)]
+    media_time: bool,
     /// Write to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -63,6 +67,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             by: args.by,
             quotes: args.quotes,
             format: args.format,
+            media_time: args.media_time,
         },
     )?;
     for line in &built.left_out {

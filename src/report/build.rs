@@ -37,6 +37,8 @@ pub struct Request {
     /// Quotes per survey figure in themes.
     pub quotes: usize,
     pub format: Format,
+    /// Quotes carry their time in the interview's recording (Markdown and JSON).
+    pub media_time: bool,
 }
 
 /// A rendered report and what the reader should be told beside it.
@@ -145,7 +147,10 @@ pub fn build(project: &Project, all: &AllCodings, req: &Request) -> Result<Built
             if fmt == Format::Svg {
                 return Err(no_chart("quotes have", "md, csv, json or table"));
             }
-            let qs = super::quotes(project, &an, &code, &text_lang, &redactions, &settings);
+            let mut qs = super::quotes(project, &an, &code, &text_lang, &redactions, &settings);
+            if req.media_time {
+                super::add_media_times(&project.root, &mut qs)?;
+            }
             let name = cb
                 .find(&code)
                 .and_then(|c| c.name.get("en").cloned())

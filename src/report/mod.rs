@@ -464,6 +464,36 @@ pub struct Quote {
     /// Passage start in `lang`, for ordering.
     #[serde(skip)]
     pub start: usize,
+    /// The passage's time in the transcript (start of its first segment, end of its last),
+    /// milliseconds; `None` for a document.
+    #[serde(skip)]
+    pub span_ms: Option<(u64, u64)>,
+    /// Where the passage is in the interview's recording (with `--media-time`, when one is
+    /// linked): a reader of the paper's draft can hear it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaTime>,
+}
+
+/// A passage's place in its recording, in seconds of media time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MediaTime {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Adds each quote's time in its interview's recording, for the interviews with one linked.
+pub fn add_media_times(root: &std::path::Path, qs: &mut [Quote]) -> crate::Result<()> {
+    let links = crate::media::Links::load(root)?;
+    for q in qs {
+        if let (Some(link), Some((a, b))) = (links.of(&q.interview), q.span_ms) {
+            let round = |x: f64| (x * 1000.0).round() / 1000.0;
+            q.media = Some(MediaTime {
+                start: round(link.media_secs(a)),
+                end: round(link.media_secs(b)),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The passages of `code` (and its sub-codes), one quote each, in `lang` (the aligned text
@@ -552,6 +582,15 @@ pub(super) fn passage_quote(
         .segment_at(span.start)
         .map(|s| t.segments[s].locator().to_string())
         .unwrap_or_default();
+    let span_ms = match (
+        t.segment_at(span.start),
+        t.segment_at(span.end.saturating_sub(1).max(span.start)),
+    ) {
+        (Some(a), Some(b)) if !t.is_document() => {
+            Some((t.segments[a].start_ms, t.segments[b].end_ms))
+        }
+        _ => None,
+    };
     let other_text = match (&other, other_span) {
         (Some(o), Some(s)) => interview
             .versions
@@ -589,6 +628,8 @@ pub(super) fn passage_quote(
         coders,
         memo: redactor.apply(&memos.join(" / ")),
         start: span.start,
+        span_ms,
+        media: None,
     })
 }
 

@@ -587,8 +587,18 @@ fn md_text(s: &str) -> String {
 }
 
 fn quote_md(q: &Quote) -> String {
+    let heard = q
+        .media
+        .map(|m| {
+            format!(
+                " (recording {}–{})",
+                crate::media::clock(m.start),
+                crate::media::clock(m.end)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "> {}\n>\n> — {}, {}, {}\n\n",
+        "> {}\n>\n> — {}, {}, {}{heard}\n\n",
         md_text(q.text.trim()),
         md_text(&q.attribution),
         md_text(&q.interview),
