@@ -1,6 +1,7 @@
 //! Our `.qdpx` read by a real REFI-QDA client: QualCoder's own importer, run headlessly by the
 //! harness in `../shared/conformance/qualcoder` (needs Python 3 and PyQt6, which `.ci/run`
-//! installs). The sample project's export must import whole: every source with its exact
+//! installs). The sample project's export (with P01's recording as an audio source) must
+//! import whole: every source with its exact
 //! text, every code, every coding at exactly the quoted text, every coding memo, every case
 //! and attribute value. Skipped, saying why, where the harness cannot run.
 
@@ -30,6 +31,8 @@ fn qualcoder_imports_our_export_whole() {
         .arg(repo)
         .args(["export", "qdpx"])
         .arg(&archive)
+        // The sample's recording of P01 goes in as an audio source with its transcripts.
+        .arg("--with-media")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -57,11 +60,20 @@ fn qualcoder_imports_our_export_whole() {
     let sources: usize = project.interviews.values().map(|i| i.versions.len()).sum();
     let codes = project.codebook.as_ref().unwrap().walk().len();
     let i = &out["imported"];
+    // Every text source, plus the recording and the transcript QualCoder makes for it.
     assert_eq!(
         i["sources"].as_array().map(|a| a.len()),
-        Some(sources),
+        Some(sources + 2),
         "{i:#}"
     );
+    let names: Vec<&str> = i["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"P01.opus"), "{names:?}");
+    assert!(names.contains(&"P01.opus.txt"), "{names:?}");
     assert_eq!(i["codes"].as_array().map(|a| a.len()), Some(codes), "{i:#}");
     assert_eq!(i["codings_total"].as_u64(), Some(all.len() as u64), "{i:#}");
     assert_eq!(i["seltext_mismatches"].as_u64(), Some(0), "{i:#}");

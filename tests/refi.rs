@@ -7,6 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/sample.rs"]
+mod sample_project;
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_intercode")
 }
@@ -839,4 +842,142 @@ fn roxml(qde: &str) -> impl Fn(&str) -> (String, Vec<(usize, usize)>) + '_ {
             .collect();
         (path, sels)
     }
+}
+
+#[test]
+fn recordings_go_in_as_audio_sources_with_synchronised_transcripts_when_asked() {
+    let (_tmp, dir) = sample_project::sample();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_intercode");
+    let run = |args: &[&str]| {
+        Command::new(bin)
+            .arg("--project")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Without a linked recording, --with-media has nothing to add and says so.
+    let out = dir.join("m.qdpx");
+    let o = run(&["export", "qdpx", out.to_str().unwrap(), "--with-media"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("media add"));
+    let rec = repo.join("media/P01.opus");
+    let o = run(&[
+        "media",
+        "add",
+        rec.to_str().unwrap(),
+        "--interview",
+        "P01",
+        "--offset",
+        "250",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Without the flag the export is unchanged: no recording in it.
+    let plain = dir.join("plain.qdpx");
+    assert!(run(&["export", "qdpx", plain.to_str().unwrap()])
+        .status
+        .success());
+    let o = run(&["export", "qdpx", out.to_str().unwrap(), "--with-media"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &Path| {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        let names: Vec<String> = z
+            .file_names()
+            .filter_map(|n| n.ok())
+            .map(|n| n.to_string())
+            .collect();
+        let mut qde = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("project.qde").unwrap(), &mut qde).unwrap();
+        (z, names, qde)
+    };
+    let (_, names, qde) = read(&plain);
+    assert!(!qde.contains("AudioSource") && !names.iter().any(|n| n.ends_with(".opus")));
+    let (mut z, names, qde) = read(&out);
+    // The recording itself, byte for byte.
+    let opus = names
+        .iter()
+        .find(|n| n.ends_with(".opus"))
+        .expect("the recording");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut z.by_name(opus).unwrap(), &mut bytes).unwrap();
+    assert_eq!(bytes, std::fs::read(&rec).unwrap());
+    // Schema-valid, one AudioSource with a Transcript per language, a SyncPoint at every
+    // segment's start in media time (the offset added), and every coding still on its text.
+    let file = dir.join("project.qde");
+    std::fs::write(&file, &qde).unwrap();
+    if let Some(conf) = conformance() {
+        xmllint(&conf.join("Project.xsd"), &file);
+    }
+    let doc = roxmltree::Document::parse(&qde).unwrap();
+    let audio: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("AudioSource"))
+        .collect();
+    assert_eq!(audio.len(), 1);
+    assert_eq!(audio[0].attribute("name"), Some("P01.opus"));
+    assert_eq!(
+        audio[0]
+            .attribute("path")
+            .map(|p| p.trim_start_matches("internal://")),
+        Some(opus.trim_start_matches("sources/"))
+    );
+    let (project, _) = intercode::Project::load(&dir).unwrap();
+    let transcripts: Vec<_> = audio[0]
+        .children()
+        .filter(|n| n.has_tag_name("Transcript"))
+        .collect();
+    assert_eq!(transcripts.len(), 2);
+    for tr in transcripts {
+        let lang = tr.attribute("name").unwrap().trim_start_matches("P01.");
+        let t = &project.interviews["P01"].versions[lang];
+        let points: Vec<(usize, u64)> = tr
+            .children()
+            .filter(|n| n.has_tag_name("SyncPoint"))
+            .map(|n| {
+                (
+                    n.attribute("position").unwrap().parse().unwrap(),
+                    n.attribute("timeStamp").unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(points.len(), t.segments.len());
+        for (k, (pos, ms)) in points.iter().enumerate() {
+            assert_eq!(*pos, t.segment_span(k).start);
+            assert_eq!(*ms, t.segments[k].start_ms + 250);
+        }
+    }
+    let selections = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("PlainTextSelection"))
+        .count();
+    let (_, _, plain_qde) = read(&plain);
+    assert_eq!(
+        selections,
+        plain_qde.matches("<PlainTextSelection ").count()
+    );
+    // Read back by intercode (the REFI part only): the texts and codings come back, and the
+    // recording is named as not imported (intercode links recordings, never stores them).
+    let (_tmp2, other) = sample_project::sample();
+    for sub in ["codings/ana", "codings/boris"] {
+        std::fs::remove_dir_all(other.join(sub)).unwrap();
+    }
+    for e in std::fs::read_dir(other.join("transcripts")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "vtt") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let o = Command::new(bin)
+        .arg("--project")
+        .arg(&other)
+        .args(["import-refi", out.to_str().unwrap(), "--refi-only"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("P01.opus") && err.contains("media add"),
+        "{err}"
+    );
 }

@@ -20,6 +20,11 @@ pub enum What {
 pub struct ExportArgs {
     what: What,
     file: PathBuf,
+    /// Put the interviews' linked recordings in the .qdpx: each becomes an audio or video
+    /// source with its transcripts synchronised by time (recordings are sensitive: only
+    /// when asked)
+    #[arg(long)]
+    with_media: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -50,7 +55,29 @@ pub fn export(ctx: &Context, args: ExportArgs, out: &mut dyn Write) -> CmdResult
                     Error::data(&p.location.path, p.location.line, p.message.clone()).into(),
                 );
             }
-            refi::export_qdpx(&project, &all)?
+            let mut media = refi::Recordings::new();
+            if args.with_media {
+                if args.what == What::Qdc {
+                    return Err(Error::usage("--with-media is for a .qdpx project export").into());
+                }
+                let links = intercode::media::Links::load(&ctx.project)?;
+                for l in &links.media {
+                    if project.interviews.contains_key(&l.interview) {
+                        // A missing or swapped recording is refused: its times would lie.
+                        media.insert(
+                            l.interview.clone(),
+                            intercode::media::playable(&ctx.project, &l.interview)?,
+                        );
+                    }
+                }
+                if media.is_empty() {
+                    return Err(Error::usage(
+                        "--with-media: no interview has a recording linked (intercode media add)",
+                    )
+                    .into());
+                }
+            }
+            refi::export_qdpx_with(&project, &all, &media)?
         }
     };
     fsutil::write_atomic(&args.file, &bytes)?;

@@ -85,8 +85,44 @@ pub fn export_qdc(cb: &Codebook) -> String {
     s
 }
 
+/// Recordings to export with their interviews: interview -> (link, file on this machine).
+pub type Recordings = std::collections::BTreeMap<String, (crate::media::Link, std::path::PathBuf)>;
+
 /// The project as the XML of `project.qde` and the source texts (file name, text).
 pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(String, String)>) {
+    export_project_with(project, all, &Recordings::new())
+}
+
+/// `AudioSource` or `VideoSource`, and the file's extension.
+fn media_tag(link: &crate::media::Link, file: &std::path::Path) -> (&'static str, String) {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_else(|| "media".into());
+    match link.kind {
+        crate::media::Kind::Audio => ("AudioSource", ext),
+        crate::media::Kind::Video => ("VideoSource", ext),
+    }
+}
+
+/// Sync points of a transcript: (position, media milliseconds) at each segment's start.
+fn sync_points(t: &crate::Transcript, link: &crate::media::Link) -> Vec<(usize, u64)> {
+    (0..t.segments.len())
+        .map(|k| {
+            let ms = link.media_secs(t.segments[k].start_ms) * 1000.0;
+            (t.segment_span(k).start, ms.round() as u64)
+        })
+        .collect()
+}
+
+/// The project as the XML of `project.qde` and the source texts, the interviews in
+/// `media` as their recordings (`AudioSource`/`VideoSource`) with one `Transcript` per
+/// language, synchronised by `SyncPoint`s.
+pub fn export_project_with(
+    project: &Project,
+    all: &AllCodings,
+    media: &Recordings,
+) -> (String, Vec<(String, String)>) {
     let name = project
         .root
         .canonicalize()
@@ -175,6 +211,13 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
                     source_guid(id, lang)
                 );
             }
+            if media.contains_key(id) {
+                let _ = writeln!(
+                    s,
+                    "    <SourceRef targetGUID=\"{}\"/>",
+                    guid("recording", id)
+                );
+            }
             s.push_str("  </Case>\n");
         }
         s.push_str("</Cases>\n");
@@ -183,49 +226,94 @@ pub fn export_project(project: &Project, all: &AllCodings) -> (String, Vec<(Stri
     let mut notes = String::new();
     s.push_str("<Sources>\n");
     for (id, i) in &project.interviews {
+        let recording = media.get(id);
+        // A recording and its transcripts are dated by the interview's first coding (the
+        // epoch when it has none): QualCoder needs a date on a transcript, and a date taken
+        // from the files keeps the export the same every time.
+        let first = all
+            .files
+            .iter()
+            .filter(|f| &f.interview == id)
+            .flat_map(|f| f.codings.iter().map(|c| date_time(&c.created)))
+            .min()
+            .unwrap_or_else(|| date_time(""));
         for (lang, t) in &i.versions {
             let sg = source_guid(id, lang);
             let file = format!("{sg}.txt");
             files.push((file.clone(), t.text().to_string()));
+            let codings: Vec<(&crate::codings::CodingFile, &crate::codings::Coding)> = all
+                .files
+                .iter()
+                .filter(|f| &f.interview == id)
+                .flat_map(|f| f.codings.iter().map(move |c| (f, c)))
+                .filter(|(_, c)| c.lang == *lang && c.end <= t.char_len())
+                .filter(|(_, c)| guids.contains_key(c.code.as_str()))
+                .collect();
             let _ = writeln!(
                 s,
                 "  <TextSource guid=\"{sg}\" name=\"{}\" plainTextPath=\"internal://{file}\">",
                 esc(&format!("{id}.{lang}"))
             );
-            for f in all.files.iter().filter(|f| &f.interview == id) {
+            for (f, c) in codings {
+                let cg = &guids[c.code.as_str()];
                 let user = guid("user", &f.coder);
-                for c in f
-                    .codings
-                    .iter()
-                    .filter(|c| c.lang == *lang && c.end <= t.char_len())
-                {
-                    let Some(cg) = guids.get(c.code.as_str()) else {
-                        continue;
-                    };
-                    let quote: String = c.quote.as_str().chars().take(100).collect();
-                    // Every REFI-QDA element that can carry a time carries the coding's own
-                    // (QualCoder, for one, fails on a <Note> without creationDateTime).
-                    let when = date_time(&c.created);
-                    let _ = writeln!(s, "    <PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{when}\">", guid("selection", &c.id), esc(&quote), c.start, c.end);
-                    // The memo as the selection's description too: where QualCoder (and
-                    // MAXQDA) read a coded segment's comment.
-                    if !c.memo.is_empty() {
-                        let _ = writeln!(s, "      <Description>{}</Description>", esc(&c.memo));
-                    }
-                    // A coding's own id is a UUID: it is the Coding's GUID, so an import keeps it.
-                    let coding_guid = uuid::Uuid::parse_str(&c.id)
-                        .map(|u| u.to_string())
-                        .unwrap_or_else(|_| guid("coding", &c.id));
-                    let _ = write!(s, "      <Coding guid=\"{coding_guid}\" creatingUser=\"{user}\" creationDateTime=\"{when}\"><CodeRef targetGUID=\"{cg}\"/>");
-                    if !c.memo.is_empty() {
-                        let ng = guid("note", &c.id);
-                        let _ = write!(s, "<NoteRef targetGUID=\"{ng}\"/>");
-                        let _ = writeln!(notes, "  <Note guid=\"{ng}\" name=\"memo\" creatingUser=\"{user}\" creationDateTime=\"{when}\" modifiedDateTime=\"{when}\"><PlainTextContent>{}</PlainTextContent></Note>", esc(&c.memo));
-                    }
-                    s.push_str("</Coding>\n    </PlainTextSelection>\n");
+                let quote: String = c.quote.as_str().chars().take(100).collect();
+                // Every REFI-QDA element that can carry a time carries the coding's own
+                // (QualCoder, for one, fails on a <Note> without creationDateTime).
+                let when = date_time(&c.created);
+                let sel = guid("selection", &c.id);
+                let pad = "    ";
+                let _ = writeln!(s, "{pad}<PlainTextSelection guid=\"{sel}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{when}\">", esc(&quote), c.start, c.end);
+                // The memo as the selection's description too: where QualCoder (and
+                // MAXQDA) read a coded segment's comment.
+                if !c.memo.is_empty() {
+                    let _ = writeln!(s, "{pad}  <Description>{}</Description>", esc(&c.memo));
                 }
+                // A coding's own id is a UUID: it is the Coding's GUID, so an import keeps it.
+                let coding_guid = uuid::Uuid::parse_str(&c.id)
+                    .map(|u| u.to_string())
+                    .unwrap_or_else(|_| guid("coding", &c.id));
+                let _ = write!(s, "{pad}  <Coding guid=\"{coding_guid}\" creatingUser=\"{user}\" creationDateTime=\"{when}\"><CodeRef targetGUID=\"{cg}\"/>");
+                if !c.memo.is_empty() {
+                    let ng = guid("note", &c.id);
+                    let _ = write!(s, "<NoteRef targetGUID=\"{ng}\"/>");
+                    let _ = writeln!(notes, "  <Note guid=\"{ng}\" name=\"memo\" creatingUser=\"{user}\" creationDateTime=\"{when}\" modifiedDateTime=\"{when}\"><PlainTextContent>{}</PlainTextContent></Note>", esc(&c.memo));
+                }
+                let _ = writeln!(s, "</Coding>\n{pad}</PlainTextSelection>");
             }
             s.push_str("  </TextSource>\n");
+        }
+        // The recording, with each language's transcript synchronised at every segment's
+        // start, so a tool can play along. The codings stay on the text sources above, each
+        // coder's attributed: a REFI transcript selection runs between sync points, and
+        // QualCoder, for one, gives every coding of a transcript to one user and reads one
+        // transcript per recording, so two coders' same coding would collide there.
+        if let Some((link, file)) = recording {
+            let (tag, ext) = media_tag(link, file);
+            let ag = guid("recording", id);
+            let _ = writeln!(
+                s,
+                "  <{tag} guid=\"{ag}\" name=\"{}\" path=\"internal://{ag}.{ext}\" creationDateTime=\"{first}\">",
+                esc(&format!("{id}.{ext}"))
+            );
+            for (lang, t) in &i.versions {
+                let file = format!("{}.txt", source_guid(id, lang));
+                let _ = writeln!(
+                    s,
+                    "    <Transcript guid=\"{}\" name=\"{}\" plainTextPath=\"internal://{file}\" creationDateTime=\"{first}\">",
+                    guid("transcript", &format!("{id}.{lang}")),
+                    esc(&format!("{id}.{lang}"))
+                );
+                for (pos, ms) in sync_points(t, link) {
+                    let _ = writeln!(
+                        s,
+                        "      <SyncPoint guid=\"{}\" timeStamp=\"{ms}\" position=\"{pos}\"/>",
+                        guid("sync", &format!("{id}.{lang}.{pos}"))
+                    );
+                }
+                s.push_str("    </Transcript>\n");
+            }
+            let _ = writeln!(s, "  </{tag}>");
         }
     }
     s.push_str("</Sources>\n");
@@ -260,7 +348,16 @@ pub(super) fn date_time(created: &str) -> String {
 
 /// The `.qdpx` archive.
 pub fn export_qdpx(project: &Project, all: &AllCodings) -> crate::Result<Vec<u8>> {
-    let (qde, files) = export_project(project, all);
+    export_qdpx_with(project, all, &Recordings::new())
+}
+
+/// The `.qdpx` archive, with the recordings in `media` inside it (`sources/<GUID>.<ext>`).
+pub fn export_qdpx_with(
+    project: &Project,
+    all: &AllCodings,
+    media: &Recordings,
+) -> crate::Result<Vec<u8>> {
+    let (qde, files) = export_project_with(project, all, media);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -274,6 +371,16 @@ pub fn export_qdpx(project: &Project, all: &AllCodings) -> crate::Result<Vec<u8>
             .map_err(|e| err(e.to_string()))?;
         zip.write_all(text.as_bytes())
             .map_err(|e| err(e.to_string()))?;
+    }
+    for (id, (link, file)) in media {
+        let name = format!(
+            "sources/{}.{}",
+            guid("recording", id),
+            media_tag(link, file).1
+        );
+        zip.start_file(name, opts).map_err(|e| err(e.to_string()))?;
+        let mut f = std::fs::File::open(file).map_err(|e| crate::Error::io(file, e))?;
+        std::io::copy(&mut f, &mut zip).map_err(|e| crate::Error::io(file, e))?;
     }
     for (rel, bytes) in own_files(&project.root)? {
         zip.start_file(format!("{OWN_FILES_DIR}{rel}"), opts)

@@ -633,5 +633,13 @@ pub fn read_project(
             }
         }
     }
+    // intercode links recordings and never stores them: say which were left in the archive.
+    for src in children(sources, "AudioSource").chain(children(sources, "VideoSource")) {
+        imp.warnings.push(format!(
+            "the recording `{}` was not imported: intercode links recordings (take it out of \
+             the archive and run `intercode media add FILE --interview ID`)",
+            src.attribute("name").unwrap_or("without a name")
+        ));
+    }
     Ok(imp)
 }

@@ -16,7 +16,9 @@
 mod export;
 mod import;
 
-pub use export::{export_project, export_qdc, export_qdpx};
+pub use export::{
+    export_project, export_project_with, export_qdc, export_qdpx, export_qdpx_with, Recordings,
+};
 pub use import::{
     match_codes, read_project, read_qdc, read_qde, read_qdpx, read_qdpx_limited, Imported,
     MAX_UNPACKED,
