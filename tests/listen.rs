@@ -356,7 +356,12 @@ struct Ui {
 
 impl Ui {
     fn new(dir: &Path, options: Option<Options>) -> Ui {
-        let mut app = App::new(dir, "ana", false).unwrap();
+        Ui::with(dir, options, false)
+    }
+
+    /// With the search worker (and the transcripts read behind the outline) when `worker`.
+    fn with(dir: &Path, options: Option<Options>, worker: bool) -> Ui {
+        let mut app = App::new(dir, "ana", worker).unwrap();
         app.listen.options = options;
         let mut ui = Ui {
             app,
@@ -480,7 +485,11 @@ fn lists_play_the_row_under_the_selection() {
     }
     let (_tmp, dir) = sample();
     link_sample(&dir);
-    let mut ui = Ui::new(&dir, Some(headless()));
+    let mut ui = Ui::with(&dir, Some(headless()), true);
+    assert!(
+        ui.until(Duration::from_secs(30), |ui| ui.app.loading.is_none()
+            && ui.app.index_state.to_string().contains("segments"))
+    );
     // Disagreements: the first passage in P01 is heard from its start.
     ui.keys("7");
     let first = ui
@@ -508,6 +517,65 @@ fn lists_play_the_row_under_the_selection() {
         "{}",
         ui.screen()
     );
+    // A search hit and a suggestion are heard the same way (the hit's segment).
+    ui.keys("4");
+    for c in "Екатеринбург".chars() {
+        ui.key(KeyCode::Char(c));
+    }
+    ui.until(Duration::from_secs(5), |ui| !ui.app.search.hits.is_empty());
+    ui.key(KeyCode::Down);
+    let hit = ui.app.search.hits.get(ui.app.search.selected).cloned();
+    {
+        let h = hit.expect("a hit");
+        assert_eq!(
+            h.interview, "P01",
+            "the sample's Екатеринбург is Katya's (P01)"
+        );
+        ui.keys("p");
+        let from = h.start_ms as f64 / 1000.0;
+        assert!(
+            ui.until(Duration::from_secs(10), |ui| ui
+                .app
+                .listen
+                .last
+                .as_ref()
+                .is_some_and(
+                    |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
+                )),
+            "{}",
+            ui.screen()
+        );
+    }
+    ui.key(KeyCode::Esc);
+    ui.keys("6");
+    let k = ui
+        .app
+        .suggestions_view
+        .shown
+        .iter()
+        .position(|&k| ui.app.suggestions_view.list[k].interview == "P01");
+    {
+        let k = k.expect("a suggestion in P01");
+        for _ in 0..k {
+            ui.keys("j");
+        }
+        let s = &ui.app.suggestions_view.list[ui.app.suggestions_view.shown[k]];
+        let (from, _) = p01_segment(s.segment);
+        ui.keys("p");
+        assert!(
+            ui.until(Duration::from_secs(10), |ui| ui
+                .app
+                .listen
+                .last
+                .as_ref()
+                .is_some_and(
+                    |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
+                )),
+            "{}",
+            ui.screen()
+        );
+    }
+    ui.keys("7");
     // A row of an interview without a recording says so.
     ui.keys("G");
     let last = ui.app.disputes_view.list.last().unwrap().interview.clone();

@@ -108,9 +108,10 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         link.media_secs(from_ms),
         to_ms.map(|ms| link.media_secs(ms)),
     );
+    let env = Options::from_env();
     let player = Player::start(Options {
-        video: args.video,
-        ..Options::from_env()
+        video: args.video || env.video,
+        ..env
     });
     player.send(Cmd::Play {
         file: path.clone(),

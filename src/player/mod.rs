@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 pub const MPV_VAR: &str = "INTERCODE_MPV";
 /// Extra arguments for mpv, split at whitespace (tests use `--ao=null`).
 pub const MPV_ARGS_VAR: &str = "INTERCODE_MPV_ARGS";
+/// Set (to anything but empty or 0) to open a window for video recordings.
+pub const VIDEO_VAR: &str = "INTERCODE_VIDEO";
 
 /// What to tell a user without mpv.
 pub const INSTALL_HINT: &str = "intercode plays recordings with mpv, which is not installed \
@@ -41,7 +43,7 @@ pub struct Options {
 }
 
 impl Options {
-    /// From `INTERCODE_MPV` and `INTERCODE_MPV_ARGS`.
+    /// From `INTERCODE_MPV`, `INTERCODE_MPV_ARGS` and `INTERCODE_VIDEO`.
     pub fn from_env() -> Options {
         Options {
             program: std::env::var_os(MPV_VAR)
@@ -53,7 +55,7 @@ impl Options {
                 .split_whitespace()
                 .map(str::to_string)
                 .collect(),
-            video: false,
+            video: std::env::var(VIDEO_VAR).is_ok_and(|v| !v.is_empty() && v != "0"),
         }
     }
 }
