@@ -128,6 +128,15 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     if let Some(e) = done.error {
         return Err(Error::usage(e).into());
     }
+    // mpv may say the passage ended before it reports the last position: wait for it.
+    let done = match to {
+        Some(to) if done.ended => player
+            .wait(Duration::from_secs(1), |s| {
+                s.time.is_some_and(|t| t >= to - 0.05)
+            })
+            .unwrap_or(done),
+        _ => done,
+    };
     let played_to = done.time.unwrap_or(from);
     match args.format {
         Format::Json => {
