@@ -6,7 +6,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
+
+#[path = "support/kills.rs"]
+mod kills;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_intercode"))
@@ -184,20 +186,10 @@ fn a_killed_import_is_wholly_done_or_wholly_undone() {
     let full = t.elapsed().as_micros() as u64;
     let expected = count(&whole);
     assert!(expected.0 >= 12 && expected.1 >= 12, "{expected:?}");
-    let (mut done, mut undone) = (0, 0);
-    // 50 kills spread over the measured run; on a machine slower now than when it was
-    // measured every kill may land before the commit point (or after it), so a few more kills
-    // follow, later (or earlier) each time, until both outcomes have been seen.
-    let mut i = 0u64;
-    while i < 50 || ((done == 0 || undone == 0) && i < 70) {
-        let delay = match i {
-            0..50 => full * (i * 37 % 53) / 45,
-            _ if done == 0 => full * (i - 48),
-            _ => full * (i - 50) / 200,
-        };
-        i += 1;
+    // 50 kills spread over the measured run (more if one outcome was never seen).
+    let (done, undone, i) = kills::spread(50, full, |i, delay| {
         let dir = new_project(tmp.path(), &format!("k{i}"));
-        let mut child = bin()
+        let child = bin()
             .arg("--project")
             .arg(&dir)
             .args(["import-refi", archive.to_str().unwrap()])
@@ -205,18 +197,17 @@ fn a_killed_import_is_wholly_done_or_wholly_undone() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(delay));
-        let _ = child.kill();
-        let _ = child.wait();
+        kills::kill_after(child, delay);
         let o = run(&dir, &["check"]);
         assert!(o.status.success(), "check after kill {i}: {}", text(&o));
-        match count(&dir) {
-            (0, 0) => undone += 1,
-            c if c == expected => done += 1,
+        let done = match count(&dir) {
+            (0, 0) => false,
+            c if c == expected => true,
             c => panic!("kill {i}: half an import: {c:?} of {expected:?}"),
-        }
+        };
         let _ = std::fs::remove_dir_all(&dir);
-    }
+        done
+    });
     eprintln!("{i} kills: {done} imports wholly done, {undone} wholly undone");
     assert!(done > 0 && undone > 0);
 }

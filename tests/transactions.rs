@@ -3,6 +3,9 @@
 //! was, with no temporary file left; and a codebook edited from the command line while
 //! another session holds an older copy is never overwritten by that copy.
 
+#[path = "support/kills.rs"]
+mod kills;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -90,19 +93,10 @@ fn a_killed_merge_is_wholly_done_or_wholly_undone() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let full = t.elapsed().as_micros() as u64;
-    let (mut done, mut undone) = (0, 0);
-    // 60 kills spread over the measured run, then (if the machine is slower or faster now
-    // than when it was measured and one outcome was never seen) more, later or earlier.
-    let mut i = 0u64;
-    while i < 60 || ((done == 0 || undone == 0) && i < 80) {
-        let delay = match i {
-            0..60 => full * (i * 37 % 61) / 50,
-            _ if done == 0 => full * (i - 58),
-            _ => full * (i - 60) / 200,
-        };
-        i += 1;
+    // 60 kills spread over the measured run (more if one outcome was never seen).
+    let (done, undone, i) = kills::spread(60, full, |i, delay| {
         let dir = sample(&tmp.path().join(format!("k{i}")));
-        let mut child = Command::new(bin())
+        let child = Command::new(bin())
             .args([
                 "--project",
                 dir.to_str().unwrap(),
@@ -115,10 +109,7 @@ fn a_killed_merge_is_wholly_done_or_wholly_undone() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Spread over the run (and a little past its end), deterministic per iteration.
-        std::thread::sleep(Duration::from_micros(delay));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        kills::kill_after(child, delay);
         let o = Command::new(bin())
             .args(["--project", dir.to_str().unwrap(), "check"])
             .output()
@@ -131,20 +122,20 @@ fn a_killed_merge_is_wholly_done_or_wholly_undone() {
         );
         let cb = std::fs::read_to_string(dir.join("codebook/codebook.json")).unwrap();
         let now = codes(&dir);
-        if cb.contains(&format!("\"{from}\"")) {
+        let done = if cb.contains(&format!("\"{from}\"")) {
             assert_eq!(
                 now, original,
                 "kill {i}: the codebook was not merged, the codings were"
             );
-            undone += 1;
+            false
         } else {
             assert!(
                 !now.contains(&from.to_string()),
                 "kill {i}: merged codebook, codings left"
             );
             assert_eq!(now.len(), original.len());
-            done += 1;
-        }
+            true
+        };
         assert!(
             temporaries(&dir).is_empty(),
             "kill {i}: {:?}",
@@ -152,7 +143,8 @@ fn a_killed_merge_is_wholly_done_or_wholly_undone() {
         );
         assert!(!dir.join(".intercode-journal/manifest.tsv").exists());
         let _ = std::fs::remove_dir_all(&dir);
-    }
+        done
+    });
     eprintln!("{i} kills: {done} merges wholly done, {undone} wholly undone");
     assert!(
         done > 0 && undone > 0,

@@ -4,10 +4,12 @@
 //! any sequence of edits is in `transcript_edit_props.rs`: it holds coders' locks, which must
 //! not meet the child processes these tests start.)
 
+#[path = "support/kills.rs"]
+mod kills;
+
 use intercode::codings::store::Session;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_intercode")
@@ -79,24 +81,15 @@ fn a_killed_edit_leaves_the_old_text_or_the_new_never_drift() {
         t.elapsed().as_micros() as u64
     };
     let full = time_one(&dir, &versions[1]).max(time_one(&dir, &versions[0]));
-    let (mut old, mut new) = (0, 0);
-    // 120 kills spread over the measured run, then (if one outcome was never seen: the
-    // machine slower or faster now than when it was measured) more, later or earlier.
-    let mut i = 0u64;
-    while i < 120 || ((old == 0 || new == 0) && i < 140) {
-        let delay = match i {
-            0..120 => full * (i * 37 % 61) / 50,
-            _ if new == 0 => full * (i - 118),
-            _ => full * (i - 120) / 200,
-        };
-        i += 1;
+    // 120 kills spread over the measured run (more if one outcome was never seen).
+    let (new, old, i) = kills::spread(120, full, |i, delay| {
         let now = segment_text(&dir, k);
         let target = if now == versions[0] {
             &versions[1]
         } else {
             &versions[0]
         };
-        let mut child = Command::new(bin())
+        let child = Command::new(bin())
             .arg("--project")
             .arg(&dir)
             .args([
@@ -114,9 +107,7 @@ fn a_killed_edit_leaves_the_old_text_or_the_new_never_drift() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(delay));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        kills::kill_after(child, delay);
         // The next command finishes (or drops) the interrupted change, and says so; the
         // project is then clean.
         let o = run(&dir, &["check"]);
@@ -133,14 +124,13 @@ fn a_killed_edit_leaves_the_old_text_or_the_new_never_drift() {
             String::from_utf8_lossy(&o.stderr)
         );
         let after = segment_text(&dir, k);
-        if after == *target {
-            new += 1;
-        } else {
+        let done = after == *target;
+        if !done {
             assert_eq!(after, now, "kill {i}: neither version");
-            old += 1;
         }
         assert!(!dir.join(".intercode-journal/manifest.tsv").exists());
-    }
+        done
+    });
     eprintln!("{i} kills: {new} edits done, {old} not");
     assert!(
         new > 0 && old > 0,
