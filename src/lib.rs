@@ -16,6 +16,7 @@
 //! - [`codebook`]: the code tree and the survey themes;
 //! - [`codings`]: coders' codings, their atomic store, drift and undo;
 //! - [`autocode`]: rule-based coding suggestions;
+//! - [`learn`]: suggestions learned from the coders' codings, and their honest score;
 //! - [`agreement`]: inter-coder agreement statistics and disagreements;
 //! - [`media`]: recordings linked to interviews, and media time;
 //! - [`player`]: mpv as a child process, driven over its JSON IPC;
@@ -30,6 +31,7 @@ pub mod codings;
 pub mod error;
 pub mod fsutil;
 pub mod jsonloc;
+pub mod learn;
 pub mod media;
 pub mod ops;
 pub mod player;
