@@ -48,6 +48,7 @@ fn main() {
                     memo: String::new(),
                     created: Default::default(),
                     origin: Origin::Manual,
+                    model: None,
                 };
                 a.codings.push(c.clone());
                 match rng.below(10) {

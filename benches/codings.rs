@@ -71,6 +71,7 @@ fn coding(rng: &mut corpus::Rng, i: usize) -> Coding {
         },
         created: "2026-11-22T10:00:00Z".into(),
         origin: Origin::Manual,
+        model: None,
     }
 }
 
@@ -117,6 +118,7 @@ fn main() {
                     code: "fear".into(),
                     memo: String::new(),
                     origin: Origin::Manual,
+                    model: None,
                 },
             )
             .expect("add");

@@ -97,6 +97,7 @@ fn main() {
                 memo: String::new(),
                 created: Default::default(),
                 origin: Origin::Manual,
+                model: None,
             });
         }
         files.push(f);

@@ -71,6 +71,7 @@ fn main() {
                 memo: String::new(),
                 created: "2026-12-03T10:00:00Z".into(),
                 origin: Origin::Manual,
+                model: None,
             });
         }
         f.sort();

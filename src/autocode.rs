@@ -48,6 +48,7 @@ impl Suggestion {
             code: self.code.clone(),
             memo: String::new(),
             origin: crate::codings::Origin::SuggestedAccepted,
+            model: None,
         }
     }
 }
@@ -351,6 +352,7 @@ mod tests {
             memo: String::new(),
             created: "2026-01-01T00:00:00Z".into(),
             origin: crate::codings::Origin::Manual,
+            model: None,
         };
         let mine = [
             coding(10, 16, "fear"),

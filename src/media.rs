@@ -210,6 +210,19 @@ pub fn add(
     Ok((link, note))
 }
 
+/// Unlinks the recording of `interview` (under the project's lock); returns the link removed.
+pub fn remove(root: &Path, interview: &str) -> Result<Link> {
+    let _lock = crate::txn::ProjectLock::take(root)?;
+    let mut links = Links::load(root)?;
+    let Some(k) = links.media.iter().position(|l| l.interview == interview) else {
+        return Err(Error::usage(format!("{interview} has no recording linked")));
+    };
+    let link = links.media.remove(k);
+    links.version = 1;
+    crate::fsutil::write_atomic(&root.join(MEDIA_FILE), links.to_json().as_bytes())?;
+    Ok(link)
+}
+
 /// Problems with the links, for `check`: a missing or changed file, an unknown interview.
 pub fn problems(root: &Path, interviews: &[&str]) -> Vec<Problem> {
     let links = match Links::load(root) {
@@ -395,8 +408,7 @@ pub fn playable(root: &Path, interview: &str) -> Result<(Link, PathBuf)> {
     let links = Links::load(root)?;
     let link = links.of(interview).ok_or_else(|| {
         Error::usage(format!(
-            "{interview} has no recording linked; link one with `intercode media add FILE \
-             --interview {interview}`"
+            "{interview} has no recording: intercode media add FILE --interview {interview}"
         ))
     })?;
     match link.state(root) {

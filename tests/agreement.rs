@@ -78,6 +78,7 @@ fn coding(code: &str, start: usize, end: usize) -> Coding {
         memo: String::new(),
         created: Default::default(),
         origin: Origin::Manual,
+        model: None,
     }
 }
 

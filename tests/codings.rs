@@ -510,6 +510,7 @@ fn undo_redo_and_memos_in_the_core() {
         code: code.into(),
         memo: String::new(),
         origin: Origin::Manual,
+        model: None,
     };
     let a = s.add(&project, new(0, 10, "fear")).unwrap();
     // 1,795,000,000 s after the epoch (python: datetime.utcfromtimestamp(1795000000)).

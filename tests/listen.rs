@@ -582,7 +582,7 @@ fn lists_play_the_row_under_the_selection() {
     if last != "P01" {
         ui.keys("p");
         assert!(
-            ui.screen().contains("no recording linked"),
+            ui.screen().contains("no recording: intercode media add"),
             "{}",
             ui.screen()
         );

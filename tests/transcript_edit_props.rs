@@ -132,6 +132,7 @@ proptest! {
                 code: "fear".into(),
                 memo: String::new(),
                 origin: Origin::Manual,
+                model: None,
             });
         }
         prop_assert!(mismatches(&dir).is_empty());

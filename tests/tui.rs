@@ -355,8 +355,11 @@ fn live_search_and_jump_to_a_hit() {
         .flat_map(|y| (0..b.area.width).map(move |x| (x, y)))
         .find(|p| b[*p].symbol() == "в" && b[*p].fg == Color::Yellow);
     assert!(hl.is_some(), "a highlighted hit");
+    // Down enters the results on the highlighted (first) hit; j moves to the second.
     let hit = ui.app.search.hits[1].clone();
-    ui.key(KeyCode::Down).key(KeyCode::Enter);
+    ui.key(KeyCode::Down);
+    assert_eq!(ui.app.search.selected, 0);
+    ui.keys("j").key(KeyCode::Enter);
     assert_eq!(ui.app.view, View::Transcript);
     let (_, ts) = ui.app.current().unwrap();
     assert_eq!(

@@ -285,7 +285,7 @@ fn playing_a_passage_in_a_real_terminal() {
     // Segment 1 (00:00:06.567 to 00:00:13.724): played, marked, and stopped at its end.
     t.send(&["j", "p"]);
     t.expect("playing P01 #1");
-    t.expect("▶ 00:00:0");
+    t.expect("P01 ▶ 00:00:0");
     let s = t.expect("■ 00:00:13.7");
     let marked = s.lines().find(|l| l.contains('▶')).unwrap_or_default();
     assert!(marked.contains("Да, слышу"), "{s}");

@@ -253,6 +253,7 @@ fn add_one(
             code: code.into(),
             memo: memo.into(),
             origin: Origin::Manual,
+            model: None,
         },
         false,
     )?);
@@ -268,6 +269,7 @@ fn add_one(
                 code: code.into(),
                 memo: memo.into(),
                 origin: Origin::Copied,
+                model: None,
             },
             true,
         )?);

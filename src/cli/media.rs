@@ -33,6 +33,11 @@ enum Action {
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         offset: i64,
     },
+    /// Unlink an interview's recording (the file itself is left where it is)
+    Remove {
+        #[arg(long)]
+        interview: String,
+    },
     /// List the linked recordings and whether each is there and unchanged
     List {
         #[arg(long, value_enum, default_value_t)]
@@ -69,11 +74,20 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             }
             writeln!(
                 out,
-                "linked {} ({:?}, {} bytes) to {interview}, offset {} ms, in {}",
+                "linked {} ({}, {} bytes) to {interview}, offset {} ms, in {}",
                 inert(&link.path),
-                link.kind,
+                format!("{:?}", link.kind).to_lowercase(),
                 link.size,
                 link.offset_ms,
+                media::MEDIA_FILE
+            )?;
+        }
+        Action::Remove { interview } => {
+            let link = media::remove(&ctx.project, &interview)?;
+            writeln!(
+                out,
+                "unlinked {} from {interview} in {} (the file is where it was)",
+                inert(&link.path),
                 media::MEDIA_FILE
             )?;
         }

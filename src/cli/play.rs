@@ -78,7 +78,11 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
             let last = seg(args.to_segment.unwrap_or(n))?;
             let first = seg(n)?;
             if last.index < first.index {
-                return Err(Error::usage("--to-segment comes before --segment").into());
+                return Err(Error::usage(format!(
+                    "segment {} is before segment {n}: --to-segment must not come before --segment",
+                    last.index
+                ))
+                .into());
             }
             (first.start_ms, Some(last.end_ms), Some(n))
         }
@@ -128,6 +132,20 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     if let Some(e) = done.error {
         return Err(Error::usage(e).into());
     }
+    // A time past the recording's end plays nothing: say so rather than "played".
+    if let Some(d) = done.duration.filter(|d| from >= *d) {
+        return Err(Error::usage(format!(
+            "{} is past the end of the recording ({}){}",
+            clock(from),
+            clock(d),
+            if link.offset_ms != 0 {
+                format!(", with the link's offset of {} ms", link.offset_ms)
+            } else {
+                String::new()
+            }
+        ))
+        .into());
+    }
     // mpv may say the passage ended before it reports the last position: wait for it.
     let done = match to {
         Some(to) if done.ended => player
@@ -144,6 +162,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
                 "interview": args.id,
                 "lang": lang,
                 "segment": segment,
+                "to_segment": args.to_segment,
                 "media": link.path,
                 "start": round3(from),
                 "end": to.map(round3),

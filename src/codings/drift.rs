@@ -59,6 +59,7 @@ mod tests {
             memo: String::new(),
             created: Default::default(),
             origin: Origin::Manual,
+            model: None,
         }
     }
 

@@ -167,7 +167,15 @@ impl<'a> Cursor<'a> {
             "manual" => Origin::Manual,
             "suggested-accepted" => Origin::SuggestedAccepted,
             "copied" => Origin::Copied,
+            "suggested" => Origin::Suggested,
             _ => return None,
+        };
+        // The model that suggested it, when there is one (written only then).
+        let model = if self.s[self.pos..].starts_with(",\"model\":") {
+            self.lit(",\"model\":")?;
+            Some(CompactString::from(self.string()?.as_ref()))
+        } else {
+            None
         };
         self.lit("}")?;
         Some(Coding {
@@ -180,6 +188,7 @@ impl<'a> Cursor<'a> {
             memo,
             created,
             origin,
+            model,
         })
     }
 }
@@ -213,7 +222,12 @@ pub(super) fn write_line(out: &mut String, c: &Coding) -> Result<(), Fingerprint
     string(out, &c.created);
     out.push_str(",\"origin\":\"");
     out.push_str(c.origin.as_str());
-    out.push_str("\"}");
+    out.push('"');
+    if let Some(m) = &c.model {
+        out.push_str(",\"model\":");
+        string(out, m);
+    }
+    out.push('}');
     Ok(())
 }
 
@@ -249,6 +263,7 @@ mod tests {
             memo: memo.into(),
             created: "2026-11-22T10:00:00Z".into(),
             origin: Origin::SuggestedAccepted,
+            model: None,
         }
     }
 
@@ -285,7 +300,7 @@ mod tests {
     }
 
     fn arb_coding() -> impl Strategy<Value = Coding> {
-        (text(), text(), 0usize..100_000, 0usize..100, 0u8..3).prop_map(
+        (text(), text(), 0usize..100_000, 0usize..100, 0u8..4).prop_map(
             |(quote, memo, start, len, origin)| Coding {
                 id: format!("id-{start}"),
                 lang: if start % 2 == 0 { "ru" } else { "en" }.into(),
@@ -295,8 +310,14 @@ mod tests {
                 quote: quote.into(),
                 memo,
                 created: "2026-11-22T10:00:00Z".into(),
-                origin: [Origin::Manual, Origin::Copied, Origin::SuggestedAccepted]
-                    [origin as usize],
+                origin: [
+                    Origin::Manual,
+                    Origin::Copied,
+                    Origin::SuggestedAccepted,
+                    Origin::Suggested,
+                ][origin as usize],
+                // A learned suggestion names its model (any text: escapes too).
+                model: (origin == 3).then(|| format!("logreg-1-{start}\"\\é").into()),
             },
         )
     }

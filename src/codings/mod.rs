@@ -38,6 +38,9 @@ pub enum Origin {
     SuggestedAccepted,
     /// Copied from a coding on the other language version.
     Copied,
+    /// A learned suggestion (the coding names the model, `model`): accepted by a coder, or
+    /// saved as the coder `model`.
+    Suggested,
 }
 
 impl Origin {
@@ -46,6 +49,7 @@ impl Origin {
             Origin::Manual => "manual",
             Origin::SuggestedAccepted => "suggested-accepted",
             Origin::Copied => "copied",
+            Origin::Suggested => "suggested",
         }
     }
 }
@@ -68,6 +72,9 @@ pub struct Coding {
     /// RFC 3339, UTC.
     pub created: CompactString,
     pub origin: Origin,
+    /// The learned model that suggested it (`origin: suggested`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<CompactString>,
 }
 
 impl Coding {
@@ -806,6 +813,7 @@ mod tests {
                 memo: String::new(),
                 created: "2026-11-22T10:00:00Z".into(),
                 origin: Origin::Manual,
+                model: None,
             });
         }
         let json = f.to_json().unwrap();

@@ -202,7 +202,11 @@ fn encode(out: &mut Vec<u8>, f: &CodingFile) {
             Origin::Manual => 0,
             Origin::SuggestedAccepted => 1,
             Origin::Copied => 2,
+            Origin::Suggested => 3,
         });
+        if c.origin == Origin::Suggested {
+            put_str(out, c.model.as_deref().unwrap_or(""));
+        }
     }
 }
 
@@ -227,13 +231,22 @@ fn decode(b: &[u8]) -> Option<CodingFile> {
             quote: Quote::from_fingerprint(r.u64()?),
             memo: r.str()?.to_string(),
             created: r.str()?.into(),
-            origin: match r.byte()? {
-                0 => Origin::Manual,
-                1 => Origin::SuggestedAccepted,
-                2 => Origin::Copied,
-                _ => return None,
-            },
+            origin: Origin::Manual,
+            model: None,
         });
+        let last = codings.last_mut().expect("pushed");
+        last.origin = match r.byte()? {
+            0 => Origin::Manual,
+            1 => Origin::SuggestedAccepted,
+            2 => Origin::Copied,
+            3 => Origin::Suggested,
+            _ => return None,
+        };
+        // A learned suggestion names its model.
+        if last.origin == Origin::Suggested {
+            last.model =
+                Some(r.str()?.into()).filter(|m: &compact_str::CompactString| !m.is_empty());
+        }
     }
     (r.at == b.len()).then_some(CodingFile {
         version,

@@ -25,6 +25,8 @@ pub struct NewCoding {
     pub code: String,
     pub memo: String,
     pub origin: Origin,
+    /// The learned model that suggested it.
+    pub model: Option<String>,
 }
 
 /// Makes `change` to the codings of one file in memory, keeping their stable order.
@@ -314,6 +316,7 @@ impl Session {
             memo: new.memo,
             created: humantime::format_rfc3339_seconds(now).to_string().into(),
             origin: new.origin,
+            model: new.model.map(Into::into),
         };
         self.record(Change::Added {
             interview: new.interview,

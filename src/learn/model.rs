@@ -284,9 +284,10 @@ mod tests {
             assert_eq!(got, labels[k], "{:?}", units[k].text);
         }
         // Unseen sentences, other inflections.
-        let new = features(&unit("the policeman said the banks are closed"));
-        let s = m.scores(&new);
-        assert!(s[0] > 0.5 && s[1] > 0.5, "{s:?}");
+        let s = m.scores(&features(&unit("deportation by the police")));
+        assert!(s[0] > 0.5 && s[1] < 0.5, "{s:?}");
+        let s = m.scores(&features(&unit("banks and accounts")));
+        assert!(s[0] < 0.5 && s[1] > 0.5, "{s:?}");
         let calm = features(&unit("we walk to school by the river"));
         let s = m.scores(&calm);
         assert!(s[0] < 0.5 && s[1] < 0.5, "{s:?}");

@@ -92,6 +92,9 @@ pub fn units(project: &Project) -> Vec<Unit> {
     out
 }
 
+/// A unit's span in one language, and the unit.
+type Spanned = (Range<usize>, usize);
+
 /// Which codes the `coders` gave each unit (a code counts for its ancestors too, as reports
 /// roll codes up): one set of code ids per unit. A coding counts where it overlaps a unit's
 /// span in its language.
@@ -113,7 +116,7 @@ pub fn label(
         up.insert(r.code.id.clone(), chain);
     }
     // (interview, lang) -> units there, by span start, to find overlaps quickly.
-    let mut at: BTreeMap<(&str, &str), Vec<(Range<usize>, usize)>> = BTreeMap::new();
+    let mut at: BTreeMap<(&str, &str), Vec<Spanned>> = BTreeMap::new();
     for (k, u) in units.iter().enumerate() {
         for (lang, (_, span)) in &u.parts {
             at.entry((u.interview.as_str(), lang.as_str()))

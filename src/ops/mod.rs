@@ -311,6 +311,7 @@ pub fn decide(
                 code: c.code.to_string(),
                 memo: c.memo.clone(),
                 origin: codings::Origin::Copied,
+                model: None,
             },
         )?;
         added.push(new.id);

@@ -28,10 +28,11 @@ pub const MPV_ARGS_VAR: &str = "INTERCODE_MPV_ARGS";
 pub const VIDEO_VAR: &str = "INTERCODE_VIDEO";
 
 /// What to tell a user without mpv.
-pub const INSTALL_HINT: &str = "intercode plays recordings with mpv, which is not installed \
-    (or not on the PATH). Install it: `sudo apt install mpv` (Debian, Ubuntu), `sudo dnf install \
-    mpv` (Fedora), `brew install mpv` (macOS); or set INTERCODE_MPV to its path. Everything else \
-    works without it.";
+pub const INSTALL_HINT: &str = "mpv is not installed: install it (sudo apt install mpv; brew \
+    install mpv) or set INTERCODE_MPV to it; all else works without it";
+
+/// What mpv says of a file it cannot play (the driver adds the file's name).
+const UNPLAYABLE: &str = "not audio or video it can read";
 
 /// How to start mpv.
 #[derive(Debug, Clone)]
@@ -129,6 +130,8 @@ pub enum Cmd {
         from: f64,
         to: f64,
     },
+    /// Stop looping (playback goes on).
+    LoopOff,
     /// Pause, or resume `rewind` seconds earlier (as oTranscribe does, so the listener
     /// catches the words cut off by the pause). Resuming after a passage ended plays on.
     Toggle {
@@ -317,10 +320,33 @@ mod unix {
         update(&shared, |st| st.running = false);
     }
 
+    /// Removes socket folders that players killed with their owner left behind (a folder
+    /// older than a minute whose socket nobody answers: a live player answers at once).
+    fn sweep_stale() {
+        let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for e in dir.flatten() {
+            if !e.file_name().to_string_lossy().starts_with("intercode-mpv") {
+                continue;
+            }
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(60));
+            if old && UnixStream::connect(e.path().join("ipc")).is_err() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
     /// Starts mpv and connects to its socket (within 5 s).
     fn start(
         options: &Options,
     ) -> std::result::Result<(Child, tempfile::TempDir, UnixStream), String> {
+        sweep_stale();
         // A private folder (mode 0700): nobody else on the machine can drive this player.
         let dir = tempfile::Builder::new()
             .prefix("intercode-mpv")
@@ -364,7 +390,12 @@ mod unix {
             }
         }
         let mut child = cmd.spawn().map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
+            if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os(MPV_VAR).is_some() {
+                format!(
+                    "{MPV_VAR}={}: no such program; {INSTALL_HINT}",
+                    options.program.display()
+                )
+            } else if e.kind() == std::io::ErrorKind::NotFound {
                 INSTALL_HINT.to_string()
             } else {
                 format!("could not start {}: {e}", options.program.display())
@@ -444,6 +475,11 @@ mod unix {
                     return true;
                 }
                 if st.error.is_some() || !st.running {
+                    if st.error.as_deref() == Some(UNPLAYABLE) {
+                        st.error =
+                            Some(format!("mpv cannot play {}: {UNPLAYABLE}", file.display()));
+                        st.seq += 1;
+                    }
                     return false;
                 }
                 let Some(left) = deadline.checked_duration_since(Instant::now()) else {
@@ -512,6 +548,11 @@ mod unix {
                     } else {
                         self.set("pause", json!("yes"));
                     }
+                }
+                Cmd::LoopOff => {
+                    update(&self.shared, |st| st.looping = None);
+                    self.set("ab-loop-a", json!("no"));
+                    self.set("ab-loop-b", json!("no"));
                 }
                 Cmd::Pause => self.set("pause", json!("yes")),
                 Cmd::Jump(by) => {

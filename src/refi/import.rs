@@ -566,6 +566,7 @@ pub fn read_project(
                             .unwrap_or("")
                             .into(),
                         origin: Origin::Manual,
+                        model: None,
                     });
             }
         }

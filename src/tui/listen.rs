@@ -45,8 +45,29 @@ impl App {
     /// The media keys, in any view.
     pub(crate) fn listen_action(&mut self, a: Action) {
         match a {
+            Action::LoopPassage
+                if self
+                    .listen
+                    .last
+                    .as_ref()
+                    .is_some_and(|s| s.looping.is_some()) =>
+            {
+                self.player_cmd(Cmd::LoopOff);
+                self.set_status("loop off; playing on (space pauses)");
+            }
             Action::Play | Action::PlayOn | Action::LoopPassage => self.play_here(a),
-            Action::PauseResume => self.player_cmd(Cmd::Toggle { rewind: REWIND }),
+            Action::PauseResume => {
+                // Resuming after the passage's end plays on from there, and says so.
+                let ended = self.listen.last.as_ref().filter(|s| s.ended && s.running);
+                if let (Some(st), Some((i, _))) = (ended, &self.listen.playing) {
+                    let from = (st.time.unwrap_or(0.0) - REWIND).max(0.0);
+                    let msg = format!("playing on {i} from {}; space pauses", media::clock(from));
+                    self.player_cmd(Cmd::Toggle { rewind: REWIND });
+                    self.set_status(msg);
+                } else {
+                    self.player_cmd(Cmd::Toggle { rewind: REWIND });
+                }
+            }
             Action::JumpBack => self.player_cmd(Cmd::Jump(-JUMP)),
             Action::JumpForward => self.player_cmd(Cmd::Jump(JUMP)),
             Action::Slower | Action::Faster => {
@@ -87,7 +108,14 @@ impl App {
     /// A command for a player that is playing something (nothing to pause otherwise).
     fn player_cmd(&mut self, cmd: Cmd) {
         match &self.listen.player {
-            Some(p) if self.listen.playing.is_some() => p.send(cmd),
+            Some(p) if self.listen.playing.is_some() => {
+                let st = p.status();
+                match st.error {
+                    // A player that could not start (or play) says why, every time.
+                    Some(e) if !st.running || st.file.is_none() => self.set_status(e),
+                    _ => p.send(cmd),
+                }
+            }
             _ => self.set_status("nothing is playing: p plays the passage under the cursor"),
         }
     }
@@ -173,6 +201,8 @@ impl App {
             },
         };
         let (from, to) = (link.media_secs(from_ms), link.media_secs(to_ms));
+        // Each press may fail anew (an unplayable file): its error is said again.
+        self.listen.said = None;
         // A player that failed or ended is replaced; a live one is reused (warm: no start-up).
         if self.listen.player.as_ref().is_some_and(|p| {
             let s = p.status();
@@ -272,11 +302,11 @@ impl App {
         }
     }
 
-    /// The player's part of the status bar: `▶ 00:01:02.3 ×1.25 ⟳ follow`.
+    /// The player's part of the status bar: `P01 ▶ 00:01:02.3 ×1.25 follow`.
     pub(crate) fn listen_status(&self) -> Option<String> {
         let st = self.listen.last.as_ref()?;
-        self.listen.playing.as_ref()?;
-        if !st.running {
+        let (interview, _) = self.listen.playing.as_ref()?;
+        if !st.running || st.file.is_none() {
             return None;
         }
         let icon = if st.looping.is_some() && !st.paused {
@@ -288,7 +318,11 @@ impl App {
         } else {
             "▶"
         };
-        let mut s = format!("{icon} {}", media::clock(st.time.unwrap_or(0.0)));
+        // The interview is named: the player goes on while another transcript is open.
+        let mut s = format!(
+            "{interview} {icon} {}",
+            media::clock(st.time.unwrap_or(0.0))
+        );
         if (st.speed - 1.0).abs() > 0.001 {
             s.push_str(&format!(" ×{}", st.speed));
         }

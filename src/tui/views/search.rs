@@ -89,14 +89,10 @@ impl App {
                 self.run_search();
                 true
             }
-            // The first hit is selected already (Enter opens it); Down moves on to the next
-            // and hands the keys to the list.
+            // Into the results, on the hit already highlighted (Enter would open it).
             KeyCode::Down | KeyCode::Tab if !self.search.hits.is_empty() => {
                 self.search.in_results = true;
-                if k.code == KeyCode::Tab {
-                    return true;
-                }
-                self.search_query_key(k)
+                true
             }
             _ => self.search_query_key(k),
         }
@@ -177,7 +173,7 @@ impl App {
             format!("{} of {} shown", self.search.hits.len(), self.search.total)
         };
         let keys = if self.search.in_results {
-            "j/k choose · Enter jump · / query · 1-7 views"
+            "j/k choose · Enter jump · / query · 1-8 views"
         } else {
             "↓ results · Enter jump · Ctrl-U clear · Esc back"
         };

@@ -58,6 +58,7 @@ impl App {
                     code: code.to_string(),
                     memo: String::new(),
                     origin: Origin::Manual,
+                    model: None,
                 },
             )
             .map(|c| format!("coded {} ({}..{}), saved", c.code, c.start, c.end));
@@ -143,6 +144,7 @@ impl App {
                     code: c.code.to_string(),
                     memo: c.memo.clone(),
                     origin: Origin::Copied,
+                    model: None,
                 },
             )
             .map(|n| {
