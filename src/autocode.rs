@@ -36,6 +36,10 @@ pub struct Suggestion {
     pub matched: String,
     /// Who speaks in the segment, if the transcript says.
     pub speaker: Option<String>,
+    /// A learned suggestion: the model's probability in percent, and the model (see
+    /// [`crate::learn`]).
+    pub confidence: Option<u8>,
+    pub model: Option<String>,
 }
 
 impl Suggestion {
@@ -47,8 +51,13 @@ impl Suggestion {
             span: self.span.clone(),
             code: self.code.clone(),
             memo: String::new(),
-            origin: crate::codings::Origin::SuggestedAccepted,
-            model: None,
+            // A learned suggestion names its model; a rule's is "suggested-accepted".
+            origin: if self.model.is_some() {
+                crate::codings::Origin::Suggested
+            } else {
+                crate::codings::Origin::SuggestedAccepted
+            },
+            model: self.model.clone(),
         }
     }
 }
@@ -130,6 +139,8 @@ pub fn suggest(project: &Project, rules: &[Rule]) -> Vec<Suggestion> {
                             rule: rule.source.clone(),
                             matched: m.as_str().to_string(),
                             speaker: seg.speaker.clone(),
+                            confidence: None,
+                            model: None,
                         });
                     }
                 }
@@ -332,6 +343,8 @@ mod tests {
             rule: "afraid".into(),
             matched: "afraid".into(),
             speaker: Some(if seg == 5 { "Interviewer" } else { "Vera" }.into()),
+            confidence: None,
+            model: None,
         };
         let all = vec![
             sug(0, 0..6, "fear"),   // rejected before

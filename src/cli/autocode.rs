@@ -19,12 +19,24 @@ pub struct Args {
     /// Print only the summary, not every suggestion
     #[arg(long, short)]
     quiet: bool,
+    /// Also suggest codes learned from the coders' codings (on this machine), with a
+    /// confidence and the words that weighed most
+    #[arg(long)]
+    learned: bool,
+    /// Save the learned suggestions as the coder `model` (each interview's from a model
+    /// trained without that interview), so `intercode agree` compares it with the humans
+    #[arg(long, conflicts_with_all = ["apply", "evaluate"])]
+    as_model: bool,
+    /// With --as-model: only this interview
+    #[arg(long, requires = "as_model")]
+    interview: Option<String>,
     /// Score learned suggestions and the rules leave-one-interview-out against the coders'
     /// own codings, with the human coders' agreement as the ceiling
     #[arg(long)]
     evaluate: bool,
-    /// With --evaluate: the coders whose codings are the truth (default: every human coder)
-    #[arg(long, value_delimiter = ',', requires = "evaluate")]
+    /// The coders whose codings are learned from, or the truth with --evaluate (default:
+    /// every human coder)
+    #[arg(long, value_delimiter = ',')]
     coders: Vec<String>,
     /// With --evaluate: table or json
     #[arg(long, value_enum, default_value_t, requires = "evaluate")]
@@ -40,15 +52,7 @@ pub enum EvalFormat {
 
 /// Human coders: every coder with codings, but the consensus and the model.
 fn human_coders(all: &codings::AllCodings) -> Vec<String> {
-    let mut c: Vec<String> = all
-        .files
-        .iter()
-        .map(|f| f.coder.clone())
-        .filter(|c| c != "consensus" && c != "model")
-        .collect();
-    c.sort();
-    c.dedup();
-    c
+    intercode::report::passages::independent_coders(all)
 }
 
 fn evaluate(ctx: &Context, args: &Args, out: &mut dyn Write) -> CmdResult {
@@ -59,19 +63,7 @@ fn evaluate(ctx: &Context, args: &Args, out: &mut dyn Write) -> CmdResult {
         .ok_or_else(|| Error::usage("the project has no codebook"))?;
     let rules = autocode::compile(cb)?;
     let all = codings::load_all(&ctx.project, None);
-    let coders = if args.coders.is_empty() {
-        human_coders(&all)
-    } else {
-        for c in &args.coders {
-            if !all.files.iter().any(|f| &f.coder == c) {
-                return Err(Error::usage(format!("no codings of coder `{c}`")).into());
-            }
-        }
-        args.coders.clone()
-    };
-    if coders.is_empty() {
-        return Err(Error::usage("no codings to learn from: code some passages first").into());
-    }
+    let coders = learn_from(&all, &args.coders)?;
     let t = std::time::Instant::now();
     let e = intercode::learn::evaluate(&project, &all, &coders, &rules)?;
     let took = t.elapsed();
@@ -146,9 +138,80 @@ fn evaluate(ctx: &Context, args: &Args, out: &mut dyn Write) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The coders to learn from: those asked (each must have codings), else every human coder.
+fn learn_from(all: &codings::AllCodings, asked: &[String]) -> Result<Vec<String>, Error> {
+    let coders = if asked.is_empty() {
+        human_coders(all)
+    } else {
+        for c in asked {
+            if !all.files.iter().any(|f| &f.coder == c) {
+                return Err(Error::usage(format!("no codings of coder `{c}`")));
+            }
+        }
+        asked.to_vec()
+    };
+    if coders.is_empty() {
+        return Err(Error::usage(
+            "no codings to learn from: code some passages first",
+        ));
+    }
+    Ok(coders)
+}
+
+/// `--as-model`: the learned suggestions of each interview, from a model trained without it,
+/// written as the coder `model` (replacing its earlier codings of those interviews).
+fn as_model(ctx: &Context, args: &Args, out: &mut dyn Write) -> CmdResult {
+    let (project, _) = Project::open(&ctx.project)?;
+    let all = codings::load_all(&ctx.project, None);
+    let coders = learn_from(&all, &args.coders)?;
+    let ids: Vec<String> = match &args.interview {
+        Some(i) => {
+            project.interview(i)?;
+            vec![i.clone()]
+        }
+        None => project.interviews.keys().cloned().collect(),
+    };
+    let mut session = Session::open(&ctx.project, intercode::learn::MODEL_CODER)?;
+    for id in &ids {
+        let learned = intercode::learn::learn(
+            &project,
+            &all,
+            &intercode::learn::Ask {
+                coders: &coders,
+                interview: Some(id),
+                hold_out: true,
+                ..Default::default()
+            },
+        )?;
+        let old: Vec<String> = session.codings(id)?.iter().map(|c| c.id.clone()).collect();
+        for c in &old {
+            session.remove(c)?;
+        }
+        for s in &learned.suggestions {
+            session.add(&project, s.accepted())?;
+        }
+        writeln!(
+            out,
+            "{id}: {} coding(s) saved as the coder `model` (model {}, trained on {} passage(s) of the other interviews)",
+            learned.suggestions.len(),
+            learned.model.version,
+            learned.examples
+        )?;
+    }
+    writeln!(
+        out,
+        "compare it with the humans: intercode agree --coders {},model",
+        coders.join(",")
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     if args.evaluate {
         return evaluate(ctx, &args, out);
+    }
+    if args.as_model {
+        return as_model(ctx, &args, out);
     }
     let (project, _) = Project::open(&ctx.project)?;
     let cb = project
@@ -165,6 +228,34 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         suggestions.retain(|s| ids.contains(&s.code));
     }
     let coder = codings::resolve_coder(ctx.coder.as_deref())?;
+    let mut model_note = None;
+    if args.learned {
+        let all = codings::load_all(&ctx.project, None);
+        let coders = learn_from(&all, &args.coders)?;
+        let rejected = autocode::rejected(&ctx.project, &coder);
+        let t = std::time::Instant::now();
+        let mut learned = intercode::learn::learn(
+            &project,
+            &all,
+            &intercode::learn::Ask {
+                coders: &coders,
+                rejected: Some(&rejected),
+                ..Default::default()
+            },
+        )?;
+        if let Some(code) = &args.code {
+            let ids = cb.subtree_ids(code);
+            learned.suggestions.retain(|s| ids.contains(&s.code));
+        }
+        model_note = Some(format!(
+            "learned from {} passage(s) coded by {} in {:.2} s (model {})",
+            learned.examples,
+            coders.join(", "),
+            t.elapsed().as_secs_f64(),
+            learned.model.version
+        ));
+        suggestions.extend(learned.suggestions);
+    }
     let mine = codings::load_all(&ctx.project, Some(&coder));
     let existing: Vec<(String, codings::Coding)> = mine
         .iter()
@@ -194,27 +285,44 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
         pending.suggestions.iter().map(|(s, _)| s.clone()).collect();
     if !args.quiet {
         for (s, covered) in &pending.suggestions {
+            let why = match s.confidence {
+                Some(p) => format!("learned {p:>3}%{:<12}", ""),
+                None => format!("rule {:<22}", inert(&s.rule)),
+            };
             writeln!(
                 out,
-                "{} {} seg {:>4} {:>6}..{:<6} {:<26} rule {:<22} “{}”{}",
+                "{} {} seg {:>4} {:>6}..{:<6} {:<26} {why} “{}”{}",
                 s.interview,
                 s.lang,
                 s.segment,
                 s.span.start,
                 s.span.end,
                 s.code,
-                inert(&s.rule),
                 inert(&s.matched),
                 if *covered { "  (already coded)" } else { "" }
             )?;
         }
     }
+    let n_learned = suggestions.iter().filter(|s| s.model.is_some()).count();
     writeln!(
         out,
-        "{} suggestion(s) from {} rule(s)",
-        suggestions.len(),
-        rules.len()
+        "{} suggestion(s) from {} rule(s){}",
+        suggestions.len() - n_learned,
+        rules.len(),
+        if args.learned {
+            format!(", {n_learned} learned")
+        } else {
+            String::new()
+        }
     )?;
+    if let Some(n) = &model_note {
+        writeln!(out, "{n}")?;
+    }
+    // The rules' quality table is about the rules alone.
+    let suggestions: Vec<autocode::Suggestion> = suggestions
+        .into_iter()
+        .filter(|s| s.model.is_none())
+        .collect();
     let manual = existing
         .iter()
         .filter(|(_, c)| c.origin == Origin::Manual)

@@ -16,6 +16,9 @@ pub const RATE: f32 = 0.2;
 pub const L2: f32 = 1e-4;
 /// The most a positive passage counts against a negative one.
 pub const MAX_POSITIVE_WEIGHT: f32 = 20.0;
+/// Words kept: in at least this many training passages, and in at most this share of them.
+pub const MIN_PASSAGES: u32 = 2;
+pub const MAX_SHARE: f32 = 0.1;
 /// A suggestion is made from this probability on.
 pub const THRESHOLD: f32 = 0.5;
 
@@ -78,7 +81,15 @@ impl Model {
     ) -> Model {
         let rows: Vec<usize> = (0..feats.len()).filter(|&k| train(k)).collect();
         // The vocabulary comes from the training units only: nothing of a held-out unit is
-        // seen.
+        // seen. Words in more than a tenth of the passages ("и", "that") say nothing of a
+        // code and would crowd the reasons; a word in one passage only cannot generalise.
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for &k in &rows {
+            for f in &feats[k] {
+                *df.entry(f.as_str()).or_default() += 1;
+            }
+        }
+        let max_df = (rows.len() as f32 * MAX_SHARE).max(2.0) as u32;
         let mut vocab: HashMap<String, u32> = HashMap::new();
         let mut names = Vec::new();
         let x: Vec<Vec<u32>> = rows
@@ -86,6 +97,7 @@ impl Model {
             .map(|&k| {
                 feats[k]
                     .iter()
+                    .filter(|f| (MIN_PASSAGES..=max_df).contains(&df[f.as_str()]))
                     .map(|f| {
                         *vocab.entry(f.clone()).or_insert_with(|| {
                             names.push(f.clone());
@@ -169,8 +181,8 @@ impl Model {
     pub fn scores(&self, feats: &[String]) -> Vec<f32> {
         let ids = self.ids(feats);
         let n = self.names.len();
-        // Unknown words do not count, but the length does: the same scale as in training.
-        let scale = 1.0 / (feats.len() as f32).sqrt().max(1.0);
+        // The same scale as in training: by the words the model knows.
+        let scale = 1.0 / (ids.len() as f32).sqrt().max(1.0);
         (0..self.codes.len())
             .map(|c| {
                 let w = &self.weights[c * n..(c + 1) * n];

@@ -206,14 +206,15 @@ pub fn reconciled_coders(all: &AllCodings) -> Vec<String> {
     independent_coders(all).into_iter().take(2).collect()
 }
 
-/// Every coder with at least one coding, other than the consensus coder, sorted.
+/// Every coder with at least one coding, other than the consensus coder and a learned
+/// model's (`model`), sorted: the human coders.
 pub fn independent_coders(all: &AllCodings) -> Vec<String> {
     let mut c: Vec<String> = all
         .files
         .iter()
         .filter(|f| !f.codings.is_empty())
         .map(|f| f.coder.clone())
-        .filter(|c| c != CONSENSUS)
+        .filter(|c| c != CONSENSUS && c != crate::learn::MODEL_CODER)
         .collect();
     c.sort();
     c.dedup();
