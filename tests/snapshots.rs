@@ -68,6 +68,8 @@ fn every_view_at_two_sizes() {
             let mut app = App::new(&dir, "ana", false).unwrap();
             app.color = false;
             keys(&mut app, &ks);
+            // The learned suggestions come from another thread: the screen once they are in.
+            app.wait_for_learning();
             let s = screen(&mut app, w, h);
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), s);
             drop(app);

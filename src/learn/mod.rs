@@ -107,7 +107,9 @@ pub fn learn(project: &Project, all: &AllCodings, ask: &Ask) -> crate::Result<Le
                 code: s.code.clone(),
                 rule: "learned".into(),
                 matched: s.words.join(", "),
-                speaker: u.speaker.clone(),
+                speaker: project.interviews[&u.interview].versions[lang].segments[segs.start]
+                    .speaker
+                    .clone(),
                 confidence: Some((s.confidence * 100.0).round().clamp(0.0, 100.0) as u8),
                 model: Some(model.version.clone()),
             });

@@ -248,6 +248,7 @@ impl App {
                 self.drain_worker();
                 self.notice_outside_changes();
                 self.listen_tick();
+                self.poll_learning();
             }
         }
     }

@@ -1,5 +1,7 @@
-//! The Suggestions view: rule-based suggestions not yet accepted or rejected, interviewers'
-//! turns left out; `f` narrows the list by code, interview, speaker and language.
+//! The Suggestions view: the codebook rules' suggestions and those learned from the coders'
+//! codings (trained on another thread, added when ready), not yet accepted or rejected,
+//! interviewers' turns left out; `f` narrows the list by code, interview, speaker and
+//! language.
 
 use crate::autocode::Suggestion;
 use crate::autocode::{self};
@@ -14,7 +16,7 @@ use ratatui::Frame;
 
 /// The Suggestions view's state: the open suggestions, the filter, those it shows and the
 /// highlighted one.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct SuggestionsState {
     pub list: Vec<Suggestion>,
     pub filter: SuggestFilter,
@@ -22,6 +24,10 @@ pub struct SuggestionsState {
     pub shown: Vec<usize>,
     /// A position in `shown`.
     pub selected: usize,
+    /// The learned model being trained, and then its name and how many passages it learned
+    /// from.
+    pub learning: Option<std::sync::mpsc::Receiver<crate::Result<crate::learn::Learned>>>,
+    pub model: Option<(String, usize)>,
 }
 
 /// What the list is narrowed to: `code:fear interview:P01 speaker:Katya lang:ru`, each term
@@ -104,8 +110,90 @@ impl App {
                 self.suggestions_view.list = pending.open().cloned().collect();
                 self.suggestions_view.selected = 0;
                 self.refilter_suggestions();
+                self.start_learning();
             }
             Err(e) => self.set_status(e.to_string()),
+        }
+    }
+
+    /// Trains the learned model on another thread (the list shows the rules' suggestions
+    /// meanwhile): every human coder's codings, this coder's rejections as negatives.
+    fn start_learning(&mut self) {
+        let project = self.whole_project().into_owned();
+        let all = self.all_codings(true);
+        let coders = crate::report::passages::independent_coders(&all);
+        if coders.is_empty() {
+            return;
+        }
+        let rejected = autocode::rejected(&self.root, &self.coder);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let ask = crate::learn::Ask {
+                coders: &coders,
+                rejected: Some(&rejected),
+                ..Default::default()
+            };
+            let _ = tx.send(crate::learn::learn(&project, &all, &ask));
+        });
+        self.suggestions_view.learning = Some(rx);
+        self.suggestions_view.model = None;
+    }
+
+    /// Waits (up to a minute) for the learned suggestions and takes them in: for tests and
+    /// benchmarks, which need the screen settled.
+    pub fn wait_for_learning(&mut self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while self.suggestions_view.learning.is_some() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.poll_learning();
+        }
+    }
+
+    /// Takes the learned suggestions in when the model is ready (on each tick), beside the
+    /// rules' (in transcript order), leaving out what this coder coded or rejected.
+    pub(crate) fn poll_learning(&mut self) {
+        let Some(rx) = &self.suggestions_view.learning else {
+            return;
+        };
+        let learned = match rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(_) => {
+                self.suggestions_view.learning = None;
+                return;
+            }
+        };
+        self.suggestions_view.learning = None;
+        let learned = match learned {
+            Ok(l) => l,
+            Err(e) => {
+                self.set_status(format!("learned suggestions: {e}"));
+                return;
+            }
+        };
+        let mine = self
+            .mine
+            .iter()
+            .flat_map(|(i, v)| v.iter().map(move |c| (i.as_str(), c)));
+        let pending = autocode::pending(&self.root, &self.coder, learned.suggestions, mine);
+        let v = &mut self.suggestions_view;
+        let keep = v.shown.get(v.selected).map(|&k| v.list[k].clone());
+        v.list.extend(pending.open().cloned());
+        v.list.sort_by(|a, b| {
+            (&a.interview, a.segment, &a.lang, a.model.is_some(), &a.code).cmp(&(
+                &b.interview,
+                b.segment,
+                &b.lang,
+                b.model.is_some(),
+                &b.code,
+            ))
+        });
+        v.model = Some((learned.model.version.clone(), learned.examples));
+        self.refilter_suggestions();
+        // The highlighted suggestion stays highlighted.
+        let v = &mut self.suggestions_view;
+        if let Some(k) = keep.and_then(|s| v.shown.iter().position(|&i| v.list[i] == s)) {
+            v.selected = k;
         }
     }
 
@@ -194,8 +282,15 @@ impl App {
                 inert(&filter)
             )
         };
+        let source = match (&v.model, &v.learning) {
+            (_, Some(_)) => "from the codebook's rules (learning from the coders…)".to_string(),
+            (Some((m, n)), _) => {
+                format!("from the rules and learned from {n} coded passages ({m})")
+            }
+            _ => "from the codebook's rules".to_string(),
+        };
         let block = Block::default().borders(Borders::ALL).title(format!(
-            " {count} from the codebook's rules · Enter accept · d reject · f filter "
+            " {count} {source} · Enter accept · d reject · f filter "
         ));
         let inner = block.inner(area);
         f.render_widget(block, area);
@@ -223,13 +318,16 @@ impl App {
                 Span::styled("█ ", self.fg(self.code_color(&s.code))),
                 Span::styled(
                     format!(
-                        "{} {} seg {:<4} {:<10} {:<26} rule {} (“{}”)",
+                        "{} {} seg {:<4} {:<10} {:<26} {} (“{}”)",
                         s.interview,
                         s.lang,
                         s.segment,
                         inert(s.speaker.as_deref().unwrap_or("-")),
                         s.code,
-                        inert(&s.rule),
+                        match s.confidence {
+                            Some(p) => format!("learned {p}%"),
+                            None => format!("rule {}", inert(&s.rule)),
+                        },
                         inert(&s.matched)
                     ),
                     style,
