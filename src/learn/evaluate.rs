@@ -4,7 +4,7 @@
 //! code, beside the codebook's rules on the same passages and, as the ceiling, the two human
 //! coders against each other. Interviewers' turns are left out, as suggestions leave them.
 
-use super::model::{features, Model};
+use super::model::Model;
 use super::units::{label, units, Unit};
 use crate::autocode::Rule;
 use crate::codings::AllCodings;
@@ -125,7 +125,7 @@ pub fn evaluate(
         .ok_or_else(|| crate::Error::usage("the project has no codebook"))?;
     let units = units(project);
     let truth = label(&units, all, coders, codebook);
-    let feats: Vec<Vec<String>> = units.iter().map(features).collect();
+    let feats = super::model::features_of(&units);
     let codes: Vec<String> = codebook.walk().iter().map(|r| r.code.id.clone()).collect();
     let interviews: BTreeSet<&str> = units.iter().map(|u| u.interview.as_str()).collect();
     let mut learned: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();

@@ -71,7 +71,7 @@ pub fn learn(project: &Project, all: &AllCodings, ask: &Ask) -> crate::Result<Le
             }
         }
     }
-    let feats: Vec<Vec<String>> = units.iter().map(model::features).collect();
+    let feats = model::features_of(&units);
     let codes: Vec<String> = codebook.walk().iter().map(|r| r.code.id.clone()).collect();
     let held = |k: usize| ask.hold_out && Some(units[k].interview.as_str()) == ask.interview;
     let train = |k: usize| !units[k].interviewer && !held(k);

@@ -7,7 +7,8 @@
 
 use super::units::Unit;
 use crate::search::analyzer::{forms, Form};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// Settings of the solver, chosen once (not per study): enough passes to converge on a few
 /// thousand passages, a penalty that keeps rare words from deciding alone.
@@ -19,6 +20,8 @@ pub const MAX_POSITIVE_WEIGHT: f32 = 20.0;
 /// Words kept: in at least this many training passages, and in at most this share of them.
 pub const MIN_PASSAGES: u32 = 2;
 pub const MAX_SHARE: f32 = 0.1;
+/// The most features a model keeps (the most frequent).
+pub const MAX_FEATURES: usize = 1 << 17;
 /// A suggestion is made from this probability on.
 pub const THRESHOLD: f32 = 0.5;
 
@@ -83,21 +86,35 @@ impl Model {
         // The vocabulary comes from the training units only: nothing of a held-out unit is
         // seen. Words in more than a tenth of the passages ("и", "that") say nothing of a
         // code and would crowd the reasons; a word in one passage only cannot generalise.
-        let mut df: HashMap<&str, u32> = HashMap::new();
+        let mut df: HashMap<&str, u32> = HashMap::default();
         for &k in &rows {
             for f in &feats[k] {
                 *df.entry(f.as_str()).or_default() += 1;
             }
         }
         let max_df = (rows.len() as f32 * MAX_SHARE).max(2.0) as u32;
-        let mut vocab: HashMap<String, u32> = HashMap::new();
+        // A large study has millions of word pairs: the most frequent [`MAX_FEATURES`] are
+        // kept, so every code's weights stay in the processor's cache.
+        let mut counts: Vec<u32> = df
+            .values()
+            .copied()
+            .filter(|d| (MIN_PASSAGES..=max_df).contains(d))
+            .collect();
+        let min_df = if counts.len() > MAX_FEATURES {
+            let k = counts.len() - MAX_FEATURES;
+            *counts.select_nth_unstable(k).1 + 1
+        } else {
+            MIN_PASSAGES
+        };
+        drop(counts);
+        let mut vocab: HashMap<String, u32> = HashMap::default();
         let mut names = Vec::new();
         let x: Vec<Vec<u32>> = rows
             .iter()
             .map(|&k| {
                 feats[k]
                     .iter()
-                    .filter(|f| (MIN_PASSAGES..=max_df).contains(&df[f.as_str()]))
+                    .filter(|f| (min_df.max(MIN_PASSAGES)..=max_df).contains(&df[f.as_str()]))
                     .map(|f| {
                         *vocab.entry(f.clone()).or_insert_with(|| {
                             names.push(f.clone());
@@ -125,35 +142,17 @@ impl Model {
                 }
             })
             .collect();
-        // A fixed shuffle (a multiplicative step through the rows), different per epoch.
-        let m = rows.len();
-        let mut t = 0f32;
-        for epoch in 0..EPOCHS {
-            let step = [7919usize, 104_729, 1_299_709][epoch % 3];
-            let step = if m > 0 && gcd(step, m) == 1 { step } else { 1 };
-            for i in 0..m {
-                let r = (i * step + epoch) % m;
-                let rate = RATE / (1.0 + 0.01 * t).sqrt();
-                t += 1.0;
-                let xr = &x[r];
-                let scale = 1.0 / (xr.len() as f32).sqrt().max(1.0);
-                for c in 0..codes.len() {
-                    let w = &mut weights[c * n..(c + 1) * n];
-                    let z = bias[c] + scale * xr.iter().map(|&f| w[f as usize]).sum::<f32>();
-                    let p = sigmoid(z);
-                    let (target, cw) = if y[r][c] {
-                        (1.0, pos_weight[c])
-                    } else {
-                        (0.0, 1.0)
-                    };
-                    let g = cw * (p - target);
-                    bias[c] -= rate * g;
-                    for &f in xr {
-                        let wf = &mut w[f as usize];
-                        *wf -= rate * (g * scale + L2 * *wf);
-                    }
-                }
-            }
+        // Each code is learned on its own (the same rows in the same order), so the codes
+        // are shared out over the cores: the result is the same as one after another.
+        let epochs = epochs_for(rows.len());
+        let ys: Vec<Vec<bool>> = (0..codes.len())
+            .map(|c| y.iter().map(|r| r[c]).collect())
+            .collect();
+        let fitted: Vec<(Vec<f32>, f32)> =
+            par_map(&ys, |c, yc| fit(&x, yc, pos_weight[c], n, epochs));
+        for (c, (w, b)) in fitted.into_iter().enumerate() {
+            weights[c * n..(c + 1) * n].copy_from_slice(&w);
+            bias[c] = b;
         }
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for v in weights.iter().chain(&bias) {
@@ -221,6 +220,77 @@ impl Model {
         }
         out
     }
+}
+
+/// Passes over the data: [`EPOCHS`] for a small study, fewer as it grows (each pass then
+/// sees more examples; two at least).
+pub fn epochs_for(rows: usize) -> usize {
+    ((EPOCHS * 10_000).div_ceil(rows.max(1))).clamp(2, EPOCHS)
+}
+
+/// `f(i, item)` for every item, shared out over the machine's cores, in order.
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(k, part)| {
+                let f = &f;
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, t)| f(k * chunk + i, t))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker thread panicked"))
+            .collect()
+    })
+}
+
+/// One code's weights and bias: stochastic gradient descent over the rows in a fixed
+/// shuffled order (a multiplicative step through them, different per pass).
+fn fit(x: &[Vec<u32>], y: &[bool], pos_weight: f32, n: usize, epochs: usize) -> (Vec<f32>, f32) {
+    let mut w = vec![0f32; n];
+    let mut bias = 0f32;
+    let m = x.len();
+    let mut t = 0f32;
+    for epoch in 0..epochs {
+        let step = [7919usize, 104_729, 1_299_709][epoch % 3];
+        let step = if m > 0 && gcd(step, m) == 1 { step } else { 1 };
+        for i in 0..m {
+            let r = (i * step + epoch) % m;
+            let rate = RATE / (1.0 + 0.01 * t).sqrt();
+            t += 1.0;
+            let xr = &x[r];
+            let scale = 1.0 / (xr.len() as f32).sqrt().max(1.0);
+            let z = bias + scale * xr.iter().map(|&f| w[f as usize]).sum::<f32>();
+            let p = sigmoid(z);
+            let (target, cw) = if y[r] { (1.0, pos_weight) } else { (0.0, 1.0) };
+            let g = cw * (p - target);
+            bias -= rate * g;
+            for &f in xr {
+                let wf = &mut w[f as usize];
+                *wf -= rate * (g * scale + L2 * *wf);
+            }
+        }
+    }
+    (w, bias)
+}
+
+/// The features of every unit, computed on all cores.
+pub fn features_of(units: &[Unit]) -> Vec<Vec<String>> {
+    par_map(units, |_, u| features(u))
 }
 
 fn gcd(a: usize, b: usize) -> usize {
