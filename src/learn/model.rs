@@ -51,7 +51,8 @@ pub struct Model {
     /// Names the model in codings it suggested (`origin: suggested`).
     pub version: String,
     pub codes: Vec<String>,
-    vocab: HashMap<String, u32>,
+    /// Feature key (see [`key`]) -> column.
+    vocab: HashMap<u64, u32>,
     names: Vec<String>,
     /// `codes.len()` rows of `names.len()` weights.
     weights: Vec<f32>,
@@ -86,13 +87,29 @@ impl Model {
         // The vocabulary comes from the training units only: nothing of a held-out unit is
         // seen. Words in more than a tenth of the passages ("и", "that") say nothing of a
         // code and would crowd the reasons; a word in one passage only cannot generalise.
-        let mut df: HashMap<&str, u32> = HashMap::default();
-        for &k in &rows {
-            for f in &feats[k] {
-                *df.entry(f.as_str()).or_default() += 1;
+        // Feature strings become 64-bit keys once, on every core: counting and looking up
+        // millions of them is then integer work.
+        let keyed: Vec<Vec<u64>> =
+            par_map(&rows, |_, &k| feats[k].iter().map(|f| key(f)).collect());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts: Vec<&[Vec<u64>]> = keyed.chunks(keyed.len().div_ceil(threads).max(1)).collect();
+        let mut counted = par_map(&parts, |_, part| {
+            let mut df: HashMap<u64, u32> = HashMap::default();
+            for r in part.iter() {
+                for &h in r {
+                    *df.entry(h).or_default() += 1;
+                }
+            }
+            df
+        });
+        let mut df = counted.pop().unwrap_or_default();
+        for other in counted {
+            for (h, c) in other {
+                *df.entry(h).or_default() += c;
             }
         }
-        let max_df = (rows.len() as f32 * MAX_SHARE).max(2.0) as u32;
+        // (A small set keeps words in up to 10 passages: a tenth of 17 would leave none.)
+        let max_df = (rows.len() as f32 * MAX_SHARE).max(10.0) as u32;
         // A large study has millions of word pairs: the most frequent [`MAX_FEATURES`] are
         // kept, so every code's weights stay in the processor's cache.
         let mut counts: Vec<u32> = df
@@ -107,17 +124,19 @@ impl Model {
             MIN_PASSAGES
         };
         drop(counts);
-        let mut vocab: HashMap<String, u32> = HashMap::default();
+        let keep = min_df.max(MIN_PASSAGES)..=max_df;
+        let mut vocab: HashMap<u64, u32> = HashMap::default();
         let mut names = Vec::new();
         let x: Vec<Vec<u32>> = rows
             .iter()
-            .map(|&k| {
-                feats[k]
-                    .iter()
-                    .filter(|f| (min_df.max(MIN_PASSAGES)..=max_df).contains(&df[f.as_str()]))
-                    .map(|f| {
-                        *vocab.entry(f.clone()).or_insert_with(|| {
-                            names.push(f.clone());
+            .zip(&keyed)
+            .map(|(&k, hs)| {
+                hs.iter()
+                    .enumerate()
+                    .filter(|(_, h)| keep.contains(&df[*h]))
+                    .map(|(j, h)| {
+                        *vocab.entry(*h).or_insert_with(|| {
+                            names.push(feats[k][j].clone());
                             names.len() as u32 - 1
                         })
                     })
@@ -172,7 +191,7 @@ impl Model {
     fn ids(&self, feats: &[String]) -> Vec<u32> {
         feats
             .iter()
-            .filter_map(|f| self.vocab.get(f).copied())
+            .filter_map(|f| self.vocab.get(&key(f)).copied())
             .collect()
     }
 
@@ -286,6 +305,15 @@ fn fit(x: &[Vec<u32>], y: &[bool], pos_weight: f32, n: usize, epochs: usize) -> 
         }
     }
     (w, bias)
+}
+
+/// A feature string's key: a 64-bit hash (a collision among a model's features is
+/// vanishingly unlikely, and would only merge two words' weights).
+fn key(f: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    f.hash(&mut h);
+    h.finish()
 }
 
 /// The features of every unit, computed on all cores.
