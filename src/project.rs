@@ -33,6 +33,27 @@ pub struct Interview {
 }
 
 impl Interview {
+    /// The version in `lang`, or (none asked) English, else the first: (language, transcript).
+    /// An unknown language names the ones there are.
+    pub fn version(&self, lang: Option<&str>) -> Result<(String, &Transcript)> {
+        let lang = match lang {
+            Some(l) => l.to_string(),
+            None if self.versions.contains_key("en") => "en".into(),
+            None => self.versions.keys().next().cloned().unwrap_or_default(),
+        };
+        match self.versions.get(&lang) {
+            Some(t) => Ok((lang, t)),
+            None => {
+                let have: Vec<&str> = self.versions.keys().map(String::as_str).collect();
+                Err(Error::usage(format!(
+                    "{} has no `{lang}` version (it has: {})",
+                    self.id,
+                    have.join(", ")
+                )))
+            }
+        }
+    }
+
     /// Aligns two language versions by time (`None` if either is missing).
     pub fn alignment(&self, left: &str, right: &str) -> Option<align::Alignment> {
         let (l, r) = (self.versions.get(left)?, self.versions.get(right)?);

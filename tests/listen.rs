@@ -422,6 +422,18 @@ impl Ui {
         }
     }
 
+    /// Waits until the player plays near media time `from`.
+    fn expect_playing_near(&mut self, from: f64) {
+        let ok = self.until(Duration::from_secs(10), |ui| {
+            ui.app
+                .listen
+                .last
+                .as_ref()
+                .is_some_and(|s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5))
+        });
+        assert!(ok, "not playing near {from}: {}", self.screen());
+    }
+
     fn cursor_segment(&self) -> Option<usize> {
         let (t, ts) = self.app.current()?;
         t.segment_at(ts.cursor)
@@ -505,18 +517,7 @@ fn lists_play_the_row_under_the_selection() {
     let seg = ui.app.disputes_view.list[first].parts[0].segment;
     let (from, _) = p01_segment(seg);
     ui.keys("p");
-    assert!(
-        ui.until(Duration::from_secs(10), |ui| ui
-            .app
-            .listen
-            .last
-            .as_ref()
-            .is_some_and(
-                |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
-            )),
-        "{}",
-        ui.screen()
-    );
+    ui.expect_playing_near(from);
     // A search hit and a suggestion are heard the same way (the hit's segment).
     ui.keys("4");
     for c in "Екатеринбург".chars() {
@@ -533,18 +534,7 @@ fn lists_play_the_row_under_the_selection() {
         );
         ui.keys("p");
         let from = h.start_ms as f64 / 1000.0;
-        assert!(
-            ui.until(Duration::from_secs(10), |ui| ui
-                .app
-                .listen
-                .last
-                .as_ref()
-                .is_some_and(
-                    |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
-                )),
-            "{}",
-            ui.screen()
-        );
+        ui.expect_playing_near(from);
     }
     ui.key(KeyCode::Esc);
     ui.keys("6");
@@ -562,18 +552,7 @@ fn lists_play_the_row_under_the_selection() {
         let s = &ui.app.suggestions_view.list[ui.app.suggestions_view.shown[k]];
         let (from, _) = p01_segment(s.segment);
         ui.keys("p");
-        assert!(
-            ui.until(Duration::from_secs(10), |ui| ui
-                .app
-                .listen
-                .last
-                .as_ref()
-                .is_some_and(
-                    |s| !s.paused && s.time.is_some_and(|t| (t - from).abs() < 0.5)
-                )),
-            "{}",
-            ui.screen()
-        );
+        ui.expect_playing_near(from);
     }
     ui.keys("7");
     // A row of an interview without a recording says so.

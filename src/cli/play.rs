@@ -45,24 +45,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let (project, _) = Project::open(&ctx.project)?;
     let interview = project.interview(&args.id)?;
-    let lang = match &args.lang {
-        Some(l) => l.clone(),
-        None if interview.versions.contains_key("en") => "en".into(),
-        None => interview
-            .versions
-            .keys()
-            .next()
-            .cloned()
-            .unwrap_or_default(),
-    };
-    let t = interview.versions.get(&lang).ok_or_else(|| {
-        let have: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
-        Error::usage(format!(
-            "{} has no `{lang}` version (it has: {})",
-            args.id,
-            have.join(", ")
-        ))
-    })?;
+    let (lang, t) = interview.version(args.lang.as_deref())?;
     let seg = |n: usize| {
         t.segments.get(n).ok_or_else(|| {
             Error::usage(format!(

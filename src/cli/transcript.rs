@@ -194,24 +194,7 @@ pub fn run(ctx: &Context, args: Args, out: &mut dyn Write) -> CmdResult {
     let id = args.id.unwrap_or_default();
     let (project, _) = Project::open(&ctx.project)?;
     let interview = project.interview(&id)?;
-    let lang = match &args.lang {
-        Some(l) => l.clone(),
-        None if interview.versions.contains_key("en") => "en".into(),
-        None => interview
-            .versions
-            .keys()
-            .next()
-            .cloned()
-            .unwrap_or_default(),
-    };
-    let t = interview.versions.get(&lang).ok_or_else(|| {
-        let have: Vec<&str> = interview.versions.keys().map(String::as_str).collect();
-        Error::usage(format!(
-            "{} has no `{lang}` version (it has: {})",
-            id,
-            have.join(", ")
-        ))
-    })?;
+    let (_, t) = interview.version(args.lang.as_deref())?;
     match args.format {
         Format::Json => {
             let doc = JsonTranscript {
